@@ -1,0 +1,1 @@
+"""Decide from aggregate power whether someone is active at home."""

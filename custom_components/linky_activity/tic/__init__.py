@@ -1,0 +1,1 @@
+"""Read the Linky customer output (TIC): framing, checksums, labels, decoding."""

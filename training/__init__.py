@@ -1,0 +1,1 @@
+"""Build, evaluate and export the activity model; the linky-activity tools."""

@@ -1,0 +1,1 @@
+"""Hold one module a linky-activity subcommand."""
