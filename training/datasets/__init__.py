@@ -1,0 +1,19 @@
+"""Read public energy datasets in their native layouts as house recordings."""
+
+from __future__ import annotations
+
+from training.datasets.errors import DatasetError
+from training.datasets.recording import (
+    ApplianceClass,
+    Channel,
+    Flow,
+    HouseRecording,
+)
+
+__all__ = [
+    "ApplianceClass",
+    "Channel",
+    "DatasetError",
+    "Flow",
+    "HouseRecording",
+]
