@@ -1,0 +1,1 @@
+"""Test the activity side of the integration inside a real Home Assistant."""
