@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 
 from .errors import StateError
+from .stored import stored_int, stored_number, stored_version
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -114,6 +115,22 @@ def resolve_timezone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as err:
         raise ValueError(f"unknown time zone {name!r}") from err
+
+
+def low_percentile(values: npt.NDArray[np.float64], percent: float) -> float:
+    """Return a percentile by linear interpolation, with a partial sort only.
+
+    np.percentile costs several times more for the same number, and this runs
+    once a minute forever.
+    """
+    count = values.size
+    position = percent / 100.0 * (count - 1)
+    low = int(position)
+    if low + 1 >= count:
+        return float(np.partition(values, low)[low])
+    part = np.partition(values, (low, low + 1))
+    below = float(part[low])
+    return below + (float(part[low + 1]) - below) * (position - low)
 
 
 class FeatureStream:
@@ -353,8 +370,9 @@ class FeatureStream:
         self._baseload_ring[self._baseload_pos] = minute_min
         self._baseload_pos = (self._baseload_pos + 1) % BASELOAD_MINUTES
         self._baseload_count = min(self._baseload_count + 1, BASELOAD_MINUTES)
-        recent = self._baseload_ring[: self._baseload_count]
-        return float(np.percentile(recent, BASELOAD_PERCENTILE))
+        return low_percentile(
+            self._baseload_ring[: self._baseload_count], BASELOAD_PERCENTILE
+        )
 
     def _context(
         self, minute: int, width: int
@@ -447,26 +465,17 @@ class FeatureStream:
     @classmethod
     def from_dict(cls, data: Any, timezone: str = "UTC") -> FeatureStream:  # noqa: ANN401
         """Restore a stream from `to_dict` output; raise StateError if malformed."""
-        if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
-            raise StateError("feature state: not a version 1 dict")
+        data = stored_version(data, STATE_VERSION, "feature state")
         minimums = data.get("baseload_minimums_va")
         if not isinstance(minimums, list) or len(minimums) > BASELOAD_MINUTES:
             raise StateError("feature state: bad baseload_minimums_va")
-        if not all(
-            isinstance(v, int | float)
-            and not isinstance(v, bool)
-            and 0.0 <= v <= MAX_VA
-            for v in minimums
-        ):
-            raise StateError("feature state: baseload values out of range")
+        minimums = [stored_number(v, "baseload minimum", 0.0, MAX_VA) for v in minimums]
         state = data.get("offpeak_state")
-        start = data.get("offpeak_start_minute")
         if state is not None and not isinstance(state, bool):
             raise StateError("feature state: bad offpeak_state")
-        if start is not None and (
-            isinstance(start, bool) or not isinstance(start, int)
-        ):
-            raise StateError("feature state: bad offpeak_start_minute")
+        start = data.get("offpeak_start_minute")
+        if start is not None:
+            start = stored_int(start, "offpeak_start_minute", 0, 2**40)
         stream = cls(timezone)
         stream._baseload_ring[: len(minimums)] = np.asarray(minimums, dtype=np.float64)
         stream._baseload_count = len(minimums)
