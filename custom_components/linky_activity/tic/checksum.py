@@ -19,23 +19,3 @@ class ChecksumMethod(StrEnum):
 def checksum(covered: bytes) -> int:
     """Return the checksum character code of the bytes a group's checksum covers."""
     return (sum(covered) & 0x3F) + 0x20
-
-
-def checksum_char(covered: bytes) -> str:
-    """Return the checksum character of the bytes a group's checksum covers."""
-    return chr(checksum(covered))
-
-
-def matching_method(
-    body: bytes, separator: int, received: int
-) -> ChecksumMethod | None:
-    """Tell which method, if any, makes `received` the checksum of `body`.
-
-    `body` is the group without its last separator and checksum character.
-    """
-    total = sum(body)
-    if (total & 0x3F) + 0x20 == received:
-        return ChecksumMethod.WITHOUT_LAST_SEPARATOR
-    if ((total + separator) & 0x3F) + 0x20 == received:
-        return ChecksumMethod.WITH_LAST_SEPARATOR
-    return None

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Final, NamedTuple
 
-from .checksum import ChecksumMethod, matching_method
+from .checksum import ChecksumMethod
 from .frame import Frame, Group, TicMode
 from .horodate import is_valid_horodate
-from .labels import LABELS, is_plausible_label
+from .labels import VALUE_CHECKS, is_plausible_label
 from .profile import StreamProfile
 
 STX: Final = 0x02
@@ -21,6 +21,7 @@ _SP: Final = 0x20
 # parity bit as bit 7, which this table clears.
 _STRIP_PARITY: Final = bytes(range(128)) * 2
 _CONTROL: Final = re.compile(rb"([\x02\x03\x04])")
+_CONTROLS: Final = b"\x02\x03\x04"
 _LINE_ENDS: Final = b"\r\n"
 # The longest group of either specification (PJOURF+1) is about 110 bytes.
 _MAX_LINE: Final = 160
@@ -34,22 +35,20 @@ _FRAME_OPENERS: Final = frozenset(("ADCO", "ADSC"))
 _SHORT_FRAME_START: Final = frozenset(("ADIR1", "ADIR2", "ADIR3"))
 
 # A checked group has one of three kinds: standard, or historical with either
-# checksum method. Kinds index the tables below and, as bits, a frame's mix.
+# checksum method. Kinds index the tables below.
 _STANDARD: Final = 0
 _HISTORICAL_METHOD_1: Final = 1
 _HISTORICAL_METHOD_2: Final = 2
-_HISTORICAL_ONE: Final = 1 << _HISTORICAL_METHOD_1
-_HISTORICAL_TWO: Final = 1 << _HISTORICAL_METHOD_2
 _KIND_MODES: Final = (TicMode.STANDARD, TicMode.HISTORICAL, TicMode.HISTORICAL)
 _KIND_METHODS: Final = (
     ChecksumMethod.WITH_LAST_SEPARATOR,
     ChecksumMethod.WITHOUT_LAST_SEPARATOR,
     ChecksumMethod.WITH_LAST_SEPARATOR,
 )
-# Historical meters use either checksum method; once this many frames in a
-# row used only one, the other stops being accepted, halving the odds that a
-# corrupted group passes by chance.
-_METHOD_LOCK_FRAMES: Final = 3
+# Historical meters use either checksum method; once this many newly seen
+# groups in a row used the same one, the other stops being accepted, halving
+# the odds that a corrupted group passes by chance.
+_METHOD_LOCK_GROUPS: Final = 24
 
 
 class CheckedGroup(NamedTuple):
@@ -70,11 +69,6 @@ class CheckedGroup(NamedTuple):
 type _Entry = tuple[str, Group, TicMode, int, bool]
 
 
-def _lowest_kind(kinds: int) -> int:
-    """Return the lowest kind present in a bit set of kinds (0 when empty)."""
-    return (kinds & -kinds).bit_length() - 1 if kinds else _STANDARD
-
-
 def _allowed_kinds(
     mode: TicMode | None, method: ChecksumMethod | None
 ) -> tuple[bool, bool, bool]:
@@ -87,12 +81,34 @@ def _allowed_kinds(
     )
 
 
+def _plausible_unknown(label: str, horodate: str | None, value: str) -> bool:
+    """Tell whether a checked group of a label no specification lists looks sane."""
+    return (
+        is_plausible_label(label)
+        and value.isprintable()
+        and (horodate is None or is_valid_horodate(horodate))
+    )
+
+
 type _Fields = tuple[str, str | None, str, int]
 
 
-def _split_standard(line: bytes) -> _Fields | None:
-    """Check a standard-mode group and split it into label, horodate and value."""
-    if (sum(line[:-1]) & 0x3F) + 0x20 != line[-1]:
+def _split_historical(line: bytes, received: int) -> _Fields | None:
+    """Check a historical group's checksum, either method, and split it."""
+    covered = sum(line, -_SP - received)
+    if (covered & 0x3F) + 0x20 == received:
+        kind = _HISTORICAL_METHOD_1
+    elif ((covered + _SP) & 0x3F) + 0x20 == received:
+        kind = _HISTORICAL_METHOD_2
+    else:
+        return None
+    label, found, value = line[:-2].decode("ascii").partition(" ")
+    return (label, None, value, kind) if found else None
+
+
+def _split_standard(line: bytes, received: int) -> _Fields | None:
+    """Check a standard group's checksum and split it, horodate included."""
+    if ((sum(line, -received) & 0x3F) + 0x20) != received:
         return None
     fields = line[:-2].decode("ascii").split("\t")
     if len(fields) == 2:
@@ -102,59 +118,41 @@ def _split_standard(line: bytes) -> _Fields | None:
     return None
 
 
-def _split_historical(line: bytes) -> _Fields | None:
-    """Check a historical-mode group and split it into label and value."""
-    body = line[:-2]
-    method = matching_method(body, _SP, line[-1])
-    if method is None:
-        return None
-    label, found, value = body.decode("ascii").partition(" ")
-    if not found:
-        return None
-    if method is ChecksumMethod.WITHOUT_LAST_SEPARATOR:
-        return label, None, value, _HISTORICAL_METHOD_1
-    return label, None, value, _HISTORICAL_METHOD_2
-
-
-def _plausible(mode: TicMode, label: str, horodate: str | None, value: str) -> bool:
-    """Tell whether a checked group's fields make sense for its label.
-
-    A 6-bit checksum lets one corrupted group in 64 through, so known labels
-    must have the data format their specification gives, and unknown ones
-    must at least look like a label.
-    """
-    spec = LABELS[mode].get(label)
-    if spec is not None:
-        return spec.accepts(value, horodate)
-    return (
-        is_plausible_label(label)
-        and value.isprintable()
-        and (horodate is None or is_valid_horodate(horodate))
-    )
-
-
-def check_group(line: bytes) -> CheckedGroup | None:
-    """Check and split one group (without LF and CR), or return None if it fails.
+def _check_line(line: bytes) -> _Entry | None:
+    """Check one group (without LF and CR) into a decoder entry, or return None.
 
     The separator before the checksum tells the mode: HT in standard mode,
-    SP in historical mode.
+    SP in historical mode. A 6-bit checksum lets one corrupted group in 64
+    through, so a group must also have the data format its label's
+    specification gives, or at least look like a group if its label is new.
     """
     if not 4 <= len(line) <= _MAX_LINE:
         return None
     separator = line[-2]
-    if separator == _HT:
-        fields = _split_standard(line)
-    elif separator == _SP:
-        fields = _split_historical(line)
+    if separator == _SP:
+        fields = _split_historical(line, line[-1])
+    elif separator == _HT:
+        fields = _split_standard(line, line[-1])
     else:
         return None
     if fields is None:
         return None
     label, horodate, value, kind = fields
-    if not _plausible(_KIND_MODES[kind], label, horodate, value):
+    mode = _KIND_MODES[kind]
+    check = VALUE_CHECKS[mode].get(label)
+    if check is None:
+        if not _plausible_unknown(label, horodate, value):
+            return None
+    elif not check(value, horodate):
         return None
-    group = Group(label=label, value=value, horodate=horodate)
-    return CheckedGroup(group, _KIND_MODES[kind], kind)
+    group = Group(label, value, horodate)
+    return label, group, mode, kind, label in _FRAME_OPENERS
+
+
+def check_group(line: bytes) -> CheckedGroup | None:
+    """Check and split one group (without LF and CR), or return None if it fails."""
+    entry = _check_line(line)
+    return None if entry is None else CheckedGroup(entry[1], entry[2], entry[3])
 
 
 class FrameDecoder:
@@ -180,13 +178,13 @@ class FrameDecoder:
         self.checksum_method: ChecksumMethod | None = None
         self._fixed_mode = mode
         self._mode = mode
+        self._settled = False
         self._allowed = _allowed_kinds(mode, None)
         self._method_vote: tuple[int, int] = (0, 0)
         self._pending = b""
         self._cache: dict[bytes, _Entry] = {}
         self._groups: dict[str, Group] = {}
         self._frame_mode: TicMode | None = None
-        self._frame_kinds = 0
         self._frame_rejected = 0
 
     @property
@@ -236,48 +234,54 @@ class FrameDecoder:
         """Check and collect the groups of complete lines."""
         # This loop is the decoder's hot path: most groups repeat unchanged
         # from frame to frame, so checked groups are memoised by their bytes
-        # and state lives in locals. Anything else (new groups, noise, lines
-        # with STX/ETX/EOT) takes the slow path in `_line`.
+        # and state lives in locals. A line with STX, ETX or EOT never passes
+        # the checks, so control characters are only looked for in lines
+        # that failed them.
         cache = self._cache
         allowed = self._allowed
         groups = self._groups
         frame_mode = self._frame_mode
-        kinds = self._frame_kinds
         valid = 0
         for line in lines:
             entry = cache.get(line)
-            if (
-                entry is None
-                or not allowed[entry[3]]
-                or (groups and (entry[0] in groups or entry[2] is not frame_mode))
-                or entry[4]
-            ):
-                self._frame_mode = frame_mode
-                self._frame_kinds = kinds
-                self.valid_groups += valid
-                valid = 0
-                self._line(line, frames)
+            if entry is None:
+                if not line:
+                    continue
+                entry = self._check(line)
                 allowed = self._allowed
-                groups = self._groups
-                frame_mode = self._frame_mode
-                kinds = self._frame_kinds
+                if entry is None:
+                    self._frame_mode = frame_mode
+                    self._unchecked(line, frames)
+                    groups = self._groups
+                    frame_mode = self._frame_mode
+                    continue
+            label, group, mode, kind, opens_frame = entry
+            if allowed[kind] and (
+                not groups
+                or (mode is frame_mode and not opens_frame and label not in groups)
+            ):
+                groups[label] = group
+                frame_mode = mode
+                valid += 1
                 continue
-            label, group, frame_mode, kind, _ = entry
-            groups[label] = group
-            kinds |= 1 << kind
-            valid += 1
+            self._frame_mode = frame_mode
+            self._add(entry, frames)
+            allowed = self._allowed
+            groups = self._groups
+            frame_mode = self._frame_mode
         self._frame_mode = frame_mode
-        self._frame_kinds = kinds
         self.valid_groups += valid
         if len(groups) >= _MAX_GROUPS:
             self._emit(frames)
 
-    def _line(self, line: bytes, frames: list[Frame]) -> None:
-        """Handle one line the hot path left: control characters, new groups."""
-        if not line:
+    def _unchecked(self, line: bytes, frames: list[Frame]) -> None:
+        """Handle a line that is not a valid group: control characters or noise."""
+        if not line.translate(None, _CONTROLS):
+            for code in line:
+                self._control(code, frames)
             return
         if _CONTROL.search(line) is None:
-            self._add(self._cache.get(line) or self._check(line), frames)
+            self._reject(1)
             return
         for index, part in enumerate(_CONTROL.split(line)):
             if index & 1:
@@ -303,7 +307,6 @@ class FrameDecoder:
                 return
         self._groups[label] = group
         self._frame_mode = mode
-        self._frame_kinds |= 1 << kind
         self.valid_groups += 1
 
     def _control(self, code: int, frames: list[Frame]) -> None:
@@ -321,11 +324,11 @@ class FrameDecoder:
 
     def _check(self, line: bytes) -> _Entry | None:
         """Check a group not seen lately and remember the outcome if it passed."""
-        checked = check_group(line)
-        if checked is None:
+        entry = _check_line(line)
+        if entry is None:
             return None
-        group, mode, kind = checked
-        entry = (group.label, group, mode, kind, group.label in _FRAME_OPENERS)
+        if entry[3] != _STANDARD and self.checksum_method is None:
+            self._vote_method(entry[3])
         if len(self._cache) >= _CACHE_SIZE:
             self._cache.clear()
         self._cache[line] = entry
@@ -351,27 +354,26 @@ class FrameDecoder:
 
     def _learn(self, frame: Frame) -> None:
         """Narrow what later groups may be, from what this frame showed."""
-        if not self.profile.settled:
-            self.profile.observe(frame)
-            self._mode = self._fixed_mode or self.profile.mode
-        if self.checksum_method is None and frame.mode is TicMode.HISTORICAL:
-            kinds = self._frame_kinds
-            candidate, streak = self._method_vote
-            if kinds in (_HISTORICAL_ONE, _HISTORICAL_TWO):
-                streak = streak + 1 if kinds == candidate else 1
-                candidate = kinds
-                if streak >= _METHOD_LOCK_FRAMES:
-                    self.checksum_method = _KIND_METHODS[_lowest_kind(kinds)]
-            else:
-                streak = 0
-            self._method_vote = (candidate, streak)
-        allowed = _allowed_kinds(self._mode, self.checksum_method)
-        if allowed != self._allowed:
-            self._allowed = allowed
+        if self._settled:
+            return
+        self.profile.observe(frame)
+        self._settled = self.profile.settled
+        mode = self._fixed_mode or self.profile.mode
+        if mode is not self._mode:
+            self._mode = mode
+            self._allowed = _allowed_kinds(mode, self.checksum_method)
+
+    def _vote_method(self, kind: int) -> None:
+        """Count the checksum method of a newly seen historical group."""
+        candidate, streak = self._method_vote
+        streak = streak + 1 if kind == candidate else 1
+        self._method_vote = (kind, streak)
+        if streak >= _METHOD_LOCK_GROUPS:
+            self.checksum_method = _KIND_METHODS[kind]
+            self._allowed = _allowed_kinds(self._mode, self.checksum_method)
 
     def _start_frame(self) -> None:
         """Start collecting a new frame."""
         self._groups = {}
         self._frame_mode = None
-        self._frame_kinds = 0
         self._frame_rejected = 0

@@ -7,6 +7,7 @@ mode). Widths are the data field lengths the specifications give.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 import re
@@ -43,6 +44,9 @@ class Unit(StrEnum):
     MINUTE = "min"
 
 
+type ValueCheck = Callable[[str, str | None], bool]
+
+
 @dataclass(frozen=True, slots=True)
 class LabelSpec:
     """Describe one label: the shape of its data field and what it measures."""
@@ -55,27 +59,32 @@ class LabelSpec:
 
     def accepts(self, value: str, horodate: str | None) -> bool:
         """Tell whether a checked group's fields have the shape this label needs."""
-        if self.horodated != (horodate is not None):
-            return False
-        if horodate is not None and not is_valid_horodate(horodate):
-            return False
-        return _accepts_value(self.kind, self.width, value)
+        return value_check(self)(value, horodate)
 
 
-def _accepts_value(kind: ValueKind, width: int, value: str) -> bool:
-    """Tell whether a data field has the given kind and fits the given width."""
-    size = len(value)
+def _value_shape(kind: ValueKind, width: int) -> Callable[[str], bool]:
+    """Build the test of a data field of the given kind and width."""
     match kind:
         case ValueKind.DECIMAL:
-            return 0 < size <= width and value.isdecimal()
+            return lambda value: 0 < len(value) <= width and value.isdecimal()
         case ValueKind.HEX:
-            return size == width and _HEX_DIGITS.issuperset(value)
+            return lambda value: len(value) == width and _HEX_DIGITS.issuperset(value)
         case ValueKind.IDENTIFIER:
-            return 0 < size <= width and value.isalnum()
+            return lambda value: 0 < len(value) <= width and value.isalnum()
         case ValueKind.TEXT:
-            return size <= width and value.isprintable()
+            return lambda value: len(value) <= width and value.isprintable()
         case ValueKind.EMPTY:
-            return size == 0
+            return lambda value: not value
+
+
+def value_check(spec: LabelSpec) -> ValueCheck:
+    """Build the test a checked group of this label must pass to be accepted."""
+    shape = _value_shape(spec.kind, spec.width)
+    if spec.horodated:
+        return lambda value, horodate: (
+            horodate is not None and is_valid_horodate(horodate) and shape(value)
+        )
+    return lambda value, horodate: horodate is None and shape(value)
 
 
 def _table(*specs: LabelSpec) -> dict[str, LabelSpec]:
@@ -195,6 +204,12 @@ STANDARD_LABELS.update(
 LABELS: Final[dict[TicMode, dict[str, LabelSpec]]] = {
     TicMode.HISTORICAL: HISTORICAL_LABELS,
     TicMode.STANDARD: STANDARD_LABELS,
+}
+
+# The tests every known label's groups must pass, built once.
+VALUE_CHECKS: Final[dict[TicMode, dict[str, ValueCheck]]] = {
+    mode: {label: value_check(spec) for label, spec in table.items()}
+    for mode, table in LABELS.items()
 }
 
 THREE_PHASE_LABELS: Final = frozenset(
