@@ -5,6 +5,7 @@ from __future__ import annotations
 from training.datasets.errors import DatasetError
 from training.datasets.recording import (
     ApplianceClass,
+    ApplianceKind,
     Channel,
     Flow,
     HouseRecording,
@@ -12,6 +13,7 @@ from training.datasets.recording import (
 
 __all__ = [
     "ApplianceClass",
+    "ApplianceKind",
     "Channel",
     "DatasetError",
     "Flow",

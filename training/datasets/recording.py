@@ -5,14 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from training.appliances import ApplianceClass
+from training.appliances import ApplianceClass, ApplianceKind, class_of, kind_of
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     import numpy as np
 
-__all__ = ["ApplianceClass", "Channel", "Flow", "HouseRecording"]
+__all__ = [
+    "ApplianceClass",
+    "ApplianceKind",
+    "Channel",
+    "Flow",
+    "HouseRecording",
+    "channel_named",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -20,12 +27,14 @@ class Channel:
     """Hold one appliance monitor or sub-meter, aligned with its house's clock.
 
     `power_w` is active power in watts (float64, NaN where the dataset has no
-    value), one value per `HouseRecording.timestamps_s` entry.
+    value), one value per `HouseRecording.timestamps_s` entry. `kind` says
+    which labelling rule applies (on-threshold, signature check).
     """
 
     name: str
     appliance_class: ApplianceClass
     power_w: np.ndarray
+    kind: ApplianceKind = ApplianceKind.UNKNOWN
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -46,6 +55,9 @@ class Flow:
 class HouseRecording:
     """Hold one house's recording: aggregate power and appliance channels.
 
+    `occupancy` is ground truth where a dataset has it (ECO): 1.0 occupied,
+    0.0 empty, NaN unknown, aligned with `timestamps_s`.
+
     Every value at `timestamps_s[i]` holds until `timestamps_s[i + 1]` (sample
     and hold), but never longer than `max_hold_s`: a longer step is a gap in
     the recording and must be treated as missing, never filled.
@@ -61,6 +73,7 @@ class HouseRecording:
     sample_period_s: float
     max_hold_s: float
     flows: tuple[Flow, ...] = field(default=())
+    occupancy: np.ndarray | None = None
 
     @property
     def duration_s(self) -> float:
@@ -76,3 +89,18 @@ class HouseRecording:
             if channel.name == name:
                 return channel
         raise KeyError(name)
+
+
+def channel_named(
+    name: str,
+    power_w: np.ndarray,
+    kind: ApplianceKind | None = None,
+) -> Channel:
+    """Build a channel, taking its kind from its name unless given."""
+    resolved = kind_of(name) if kind is None else kind
+    return Channel(
+        name=name,
+        appliance_class=class_of(resolved),
+        power_w=power_w,
+        kind=resolved,
+    )
