@@ -2,11 +2,11 @@
 
 The file has the header `entity_id,state,last_changed` and one line a state
 change: the entity, its new state and the ISO 8601 UTC time of the change.
-States `unavailable` and `unknown` mean no reading (NaN). The whole-house
-power is taken from the entity named, or, if none is named, from the only
-numeric entity in the file or the only numeric one whose id says power
-(PAPP, SINSTS, power, puissance...). A Linky sensor gives apparent power in
-VA: it is kept as it is, as `aggregate_w`.
+States `unavailable` and `unknown` mean no reading (NaN). The recording is
+named after the file. The whole-house power is taken from the entity named,
+or, if none is named, from the only numeric entity in the file or the only
+numeric one whose id says power (PAPP, SINSTS, power, puissance...). A Linky
+sensor gives apparent power in VA: it is kept as it is, as `aggregate_w`.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def read_ha_history(
     step = float(np.median(np.diff(stamps))) if stamps.size > 1 else max_hold_s
     return HouseRecording(
         dataset=DATASET,
-        house=chosen,
+        house=path.stem,
         timezone=timezone,
         timestamps_s=stamps[keep],
         aggregate_w=np.asarray(values, dtype=np.float64)[keep],

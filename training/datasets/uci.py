@@ -4,8 +4,9 @@ One house in Sceaux, France (Hebrail and Berard, UCI ML Repository,
 doi:10.24432/C58K54), one row a minute: `Date` (d/m/yyyy, day and month not
 always zero-padded), `Time` (hh:mm:ss), minute-averaged global active power
 in kW, reactive power, voltage, current, and three sub-meters in Wh of active
-energy over the minute. `?` marks a missing value (and the row's last field is
-then empty); lines end in CRLF or LF depending on the copy.
+energy over the minute. The dataset notes mark a missing value by an empty
+field; the distributed files write `?` (and leave the row's last field
+empty): both read as missing. Lines end in CRLF or LF depending on the copy.
 
 Clock: the dataset notes say every calendar minute is present, so the clock
 runs on through the daylight-saving changes without a gap or a repeat; it
