@@ -182,7 +182,12 @@ class FrameDecoder:
         self._allowed = _allowed_kinds(mode, None)
         self._method_vote: tuple[int, int] = (0, 0)
         self._pending = b""
-        self._cache: dict[bytes, _Entry] = {}
+        # Checked lines, memoised by their bytes. `_runs` holds the groups the
+        # hot path may add without a second look: of the settled mode, an
+        # accepted checksum method, and not opening a frame. `_others` holds
+        # the rest. Both are emptied whenever what is accepted changes.
+        self._runs: dict[bytes, Group] = {}
+        self._others: dict[bytes, _Entry] = {}
         self._groups: dict[str, Group] = {}
         self._frame_mode: TicMode | None = None
         self._frame_rejected = 0
@@ -231,63 +236,52 @@ class FrameDecoder:
         return rest
 
     def _lines(self, lines: list[bytes], frames: list[Frame]) -> None:
-        """Check and collect the groups of complete lines."""
-        # This loop is the decoder's hot path: most groups repeat unchanged
-        # from frame to frame, so checked groups are memoised by their bytes
-        # and state lives in locals. A line with STX, ETX or EOT never passes
-        # the checks, so control characters are only looked for in lines
-        # that failed them.
-        cache = self._cache
-        allowed = self._allowed
+        """Check and collect the groups of complete lines, in order."""
+        # The hot path. Most groups repeat unchanged from frame to frame; once
+        # the mode is settled, such a group is taken straight from `_runs`
+        # (which only ever holds groups of the settled mode and an accepted
+        # checksum method) unless its label repeats. Everything else (new
+        # groups, the first group of a frame, STX/ETX/EOT, noise) takes the
+        # careful path in `_line`.
+        runs = self._runs
         groups = self._groups
-        frame_mode = self._frame_mode
         valid = 0
         for line in lines:
-            entry = cache.get(line)
-            if entry is None:
-                if not line:
-                    continue
-                entry = self._check(line)
-                allowed = self._allowed
-                if entry is None:
-                    self._frame_mode = frame_mode
-                    self._unchecked(line, frames)
-                    groups = self._groups
-                    frame_mode = self._frame_mode
-                    continue
-            label, group, mode, kind, opens_frame = entry
-            if allowed[kind] and (
-                not groups
-                or (mode is frame_mode and not opens_frame and label not in groups)
-            ):
-                groups[label] = group
-                frame_mode = mode
+            group = runs.get(line)
+            if group is not None and groups and group[0] not in groups:
+                groups[group[0]] = group
                 valid += 1
                 continue
-            self._frame_mode = frame_mode
-            self._add(entry, frames)
-            allowed = self._allowed
+            self.valid_groups += valid
+            valid = 0
+            self._line(line, frames)
+            runs = self._runs
             groups = self._groups
-            frame_mode = self._frame_mode
-        self._frame_mode = frame_mode
         self.valid_groups += valid
         if len(groups) >= _MAX_GROUPS:
             self._emit(frames)
 
-    def _unchecked(self, line: bytes, frames: list[Frame]) -> None:
-        """Handle a line that is not a valid group: control characters or noise."""
+    def _line(self, line: bytes, frames: list[Frame]) -> None:
+        """Handle one line on the careful path."""
+        if not line:
+            return
+        entry = self._others.get(line) or self._check(line)
+        if entry is not None:
+            self._add(entry, frames)
+            return
+        # A line with STX, ETX or EOT never passes the checks, so control
+        # characters are only looked for in lines that failed them.
         if not line.translate(None, _CONTROLS):
             for code in line:
                 self._control(code, frames)
-            return
-        if _CONTROL.search(line) is None:
+        elif _CONTROL.search(line) is None:
             self._reject(1)
-            return
-        for index, part in enumerate(_CONTROL.split(line)):
-            if index & 1:
-                self._control(part[0], frames)
-            elif part:
-                self._add(self._cache.get(part) or self._check(part), frames)
+        else:
+            for index, part in enumerate(_CONTROL.split(line)):
+                if index & 1:
+                    self._control(part[0], frames)
+                elif part:
+                    self._add(self._check(part), frames)
 
     def _add(self, entry: _Entry | None, frames: list[Frame]) -> None:
         """Add a checked group to the frame in progress, starting a new one if due."""
@@ -327,11 +321,18 @@ class FrameDecoder:
         entry = _check_line(line)
         if entry is None:
             return None
-        if entry[3] != _STANDARD and self.checksum_method is None:
-            self._vote_method(entry[3])
-        if len(self._cache) >= _CACHE_SIZE:
-            self._cache.clear()
-        self._cache[line] = entry
+        _, group, mode, kind, opens_frame = entry
+        if kind != _STANDARD and self.checksum_method is None:
+            self._vote_method(kind)
+        if not self._allowed[kind]:
+            return entry
+        if len(self._runs) >= _CACHE_SIZE or len(self._others) >= _CACHE_SIZE:
+            self._runs.clear()
+            self._others.clear()
+        if mode is self._mode and not opens_frame:
+            self._runs[line] = group
+        else:
+            self._others[line] = entry
         return entry
 
     def _reject(self, count: int) -> None:
@@ -361,7 +362,7 @@ class FrameDecoder:
         mode = self._fixed_mode or self.profile.mode
         if mode is not self._mode:
             self._mode = mode
-            self._allowed = _allowed_kinds(mode, self.checksum_method)
+            self._narrow()
 
     def _vote_method(self, kind: int) -> None:
         """Count the checksum method of a newly seen historical group."""
@@ -370,7 +371,13 @@ class FrameDecoder:
         self._method_vote = (kind, streak)
         if streak >= _METHOD_LOCK_GROUPS:
             self.checksum_method = _KIND_METHODS[kind]
-            self._allowed = _allowed_kinds(self._mode, self.checksum_method)
+            self._narrow()
+
+    def _narrow(self) -> None:
+        """Apply a newly settled mode or checksum method to later groups."""
+        self._allowed = _allowed_kinds(self._mode, self.checksum_method)
+        self._runs.clear()
+        self._others.clear()
 
     def _start_frame(self) -> None:
         """Start collecting a new frame."""

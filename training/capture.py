@@ -1,0 +1,103 @@
+"""Open a TIC source, a capture file or a serial port, as a stream of byte chunks."""
+
+from __future__ import annotations
+
+import os
+import stat
+from typing import TYPE_CHECKING, Final, Protocol
+
+from custom_components.linky_activity.tic.frame import TicMode
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+# Both modes use 7 data bits, even parity, one stop bit; only the rate differs.
+BAUD_RATES: Final[dict[TicMode, int]] = {
+    TicMode.HISTORICAL: 1200,
+    TicMode.STANDARD: 9600,
+}
+URL_SCHEMES: Final = ("socket://", "rfc2217://", "esphome://", "tcp://")
+FILE_CHUNK: Final = 1 << 20
+SERIAL_CHUNK: Final = 4096
+READ_TIMEOUT_S: Final = 0.2
+
+
+class _Port(Protocol):
+    """Describe the part of a serialx port this module uses."""
+
+    def read(self, size: int, /) -> bytes:
+        """Read up to `size` bytes."""
+        ...
+
+    def close(self) -> None:
+        """Close the port."""
+        ...
+
+
+class SourceError(Exception):
+    """Say why a source cannot be read, in words for the user."""
+
+
+def is_serial_source(source: str) -> bool:
+    """Tell whether a source names a serial port rather than a capture file."""
+    if source.startswith(URL_SCHEMES):
+        return True
+    try:
+        return stat.S_ISCHR(os.stat(source).st_mode)
+    except OSError:
+        return False
+
+
+def read_file_chunks(path: Path) -> Iterator[bytes]:
+    """Yield a capture file's bytes in large chunks."""
+    try:
+        with path.open("rb") as capture:
+            while chunk := capture.read(FILE_CHUNK):
+                yield chunk
+    except OSError as error:
+        raise SourceError(f"cannot read {path}: {error.strerror or error}") from error
+
+
+class SerialSource:
+    """Read a serial port at a TIC mode's line settings, switching mode on demand."""
+
+    def __init__(self, url: str, mode: TicMode) -> None:
+        self.url = url
+        self.mode = mode
+        self._port = self._open(mode)
+
+    def _open(self, mode: TicMode) -> _Port:
+        """Open the port at the rate of `mode`, 7 data bits, even parity."""
+        # Imported here so that decoding a file never pays for serial I/O.
+        from serialx import Parity, serial_for_url  # noqa: PLC0415
+
+        try:
+            port: _Port = serial_for_url(
+                self.url,
+                baudrate=BAUD_RATES[mode],
+                byte_size=7,
+                parity=Parity.EVEN,
+                stopbits=1,
+                read_timeout=READ_TIMEOUT_S,
+            )
+        except Exception as error:
+            raise SourceError(f"cannot open {self.url}: {error}") from error
+        return port
+
+    def switch(self, mode: TicMode) -> None:
+        """Reopen the port at another mode's rate."""
+        self.close()
+        self.mode = mode
+        self._port = self._open(mode)
+
+    def read(self) -> bytes:
+        """Return the bytes that arrived, waiting at most a fraction of a second."""
+        try:
+            return self._port.read(SERIAL_CHUNK)
+        except Exception as error:
+            raise SourceError(f"lost {self.url}: {error}") from error
+
+    def close(self) -> None:
+        """Close the port."""
+        self._port.close()
