@@ -89,3 +89,25 @@ def wall_clock_utc(naive_s: float, timezone: str, *, fold: int = 0) -> float | N
     if back != naive:
         return None
     return local.astimezone(UTC).timestamp()
+
+
+def local_seconds(timestamps_s: np.ndarray, timezone: str) -> np.ndarray:
+    """Return each UTC instant as local wall-clock seconds since the epoch.
+
+    `local // 86400` is then the local calendar day and `local % 86400` the
+    time of day, with the DST rules applied. Offsets change only on the hour,
+    so each distinct UTC hour is converted once.
+    """
+    times = np.asarray(timestamps_s, dtype=np.float64)
+    if times.size == 0:
+        return times.copy()
+    hours = np.floor(times / 3600.0)
+    unique, inverse = np.unique(hours, return_inverse=True)
+    zone = ZoneInfo(timezone)
+    offsets = np.empty(unique.size)
+    for index, hour in enumerate(unique.tolist()):
+        moment = datetime.fromtimestamp(hour * 3600.0, tz=UTC).astimezone(zone)
+        offset = moment.utcoffset()
+        offsets[index] = offset.total_seconds() if offset is not None else 0.0
+    local: np.ndarray = times + offsets[inverse.reshape(-1)]
+    return local

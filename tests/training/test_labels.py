@@ -1,0 +1,200 @@
+"""Specify activity labels on real REFIT and UCI days."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from training.appliances import ApplianceClass
+from training.datasets.refit import read_refit
+from training.datasets.uci import read_uci
+from training.labels import (
+    LabelConfig,
+    activity_intervals,
+    label_minutes,
+    label_samples,
+)
+from training.labels.intervals import Intervals
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "datasets"
+
+
+@pytest.fixture(name="house_2", scope="module")
+def fixture_house_2():
+    return read_refit(FIXTURES / "refit" / "House_2.csv")
+
+
+@pytest.fixture(name="house_12", scope="module")
+def fixture_house_12():
+    return read_refit(FIXTURES / "refit" / "House_12.csv")
+
+
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Return [first, last] sample indexes of each run of True."""
+    edges = np.diff(np.concatenate([[0], mask.astype(int), [0]]))
+    return list(
+        zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1, strict=True)
+    )
+
+
+def minute_of(labels, moment: float) -> int:
+    """Return the index of the minute holding a moment."""
+    return int((moment - labels.starts_s[0]) // 60)
+
+
+def only(recording, *names: str):
+    """Return the recording with only the named channels kept."""
+    kept = tuple(c for c in recording.channels if c.name in names)
+    return dataclasses.replace(recording, channels=kept)
+
+
+def test_every_kettle_run_in_house_2_is_an_activity_episode(house_2) -> None:
+    kettle = house_2.channel("Kettle").power_w
+    boils = runs(kettle > 500)
+    labels = label_minutes(house_2)
+
+    assert len(boils) >= 5
+    for first, last in boils:
+        start = house_2.timestamps_s[first]
+        inside = (labels.episode_starts_s <= start) & (labels.episode_ends_s > start)
+        assert inside.any()
+        for index in (first, last):
+            assert labels.active[minute_of(labels, house_2.timestamps_s[index])]
+
+
+def test_activity_holds_two_minutes_after_the_kettle_goes_off(house_2) -> None:
+    recording = only(house_2, "Kettle")
+    kettle = recording.channel("Kettle").power_w
+    first, last = runs(kettle > 500)[0]
+    off = recording.timestamps_s[last + 1]
+    labels = label_minutes(recording)
+
+    assert labels.active[minute_of(labels, off + 100)]
+    assert not labels.active[minute_of(labels, off + 240)]
+    assert labels.episode_ends_s[0] == pytest.approx(off + 120)
+    assert labels.episode_starts_s[0] == recording.timestamps_s[first]
+
+
+def test_a_fridge_never_makes_activity(house_2) -> None:
+    recording = only(house_2, "Fridge-Freezer")
+    fridge = recording.channel("Fridge-Freezer")
+    labels = label_minutes(recording)
+
+    assert fridge.appliance_class is ApplianceClass.BACKGROUND
+    assert np.count_nonzero(fridge.power_w > 50) > 1000
+    assert not labels.active.any()
+    # The last minute holds only the final sample's few seconds.
+    assert labels.scored[:-1].all()
+
+
+def test_washing_machine_counts_only_for_the_first_minutes_of_its_cycle(
+    house_2,
+) -> None:
+    recording = only(house_2, "Washing Machine")
+    washer = recording.channel("Washing Machine").power_w
+    on = np.flatnonzero(washer > 20)
+    start = recording.timestamps_s[on[0]]
+    labels = label_minutes(recording, LabelConfig(start_window_s=300))
+
+    assert recording.timestamps_s[on[-1]] - start > 1800
+    assert labels.active[minute_of(labels, start)]
+    assert labels.active[minute_of(labels, start + 240)]
+    assert not labels.active[minute_of(labels, start + 900)]
+    assert labels.active.sum() <= 6
+
+
+def test_an_ambiguous_fan_masks_its_minutes_but_activity_wins(house_2) -> None:
+    fan_only = only(house_2, "Overhead Fan")
+    fan = fan_only.channel("Overhead Fan").power_w
+    spinning = runs(fan > 30)
+    labels = label_minutes(fan_only)
+
+    assert spinning
+    first, _ = spinning[0]
+    assert not labels.scored[minute_of(labels, fan_only.timestamps_s[first])]
+    assert not labels.active.any()
+
+    samples = label_samples(house_2)
+    assert not (samples.active & ~samples.scored).any()
+
+
+def test_monitors_whose_power_does_not_fit_their_name_are_flagged_and_masked(
+    house_12,
+) -> None:
+    found = activity_intervals(house_12)
+    flagged = {flag.channel: flag.reason for flag in found.flags}
+    labels = label_minutes(house_12, intervals=found)
+
+    assert set(flagged) == {"Computer Site", "Kettle"}
+    assert "more than a computer can" in flagged["Computer Site"]
+    assert "not like a kettle" in flagged["Kettle"]
+    computer = house_12.channel("Computer Site").power_w
+    for first, _ in runs(computer > 2000):
+        minute = minute_of(labels, house_12.timestamps_s[first])
+        assert not labels.scored[minute]
+        assert not labels.active[minute]
+
+
+def test_minutes_without_aggregate_are_not_scored() -> None:
+    recording = read_uci(
+        FIXTURES / "uci_household_power" / "household_power_consumption.txt"
+    )
+    labels = label_minutes(recording)
+    assert recording.aggregate_w is not None
+    gaps = np.flatnonzero(np.isnan(recording.aggregate_w))
+
+    assert gaps.size == 2
+    for index in gaps:
+        assert not labels.scored[minute_of(labels, recording.timestamps_s[index])]
+    assert labels.scored.sum() == labels.starts_s.size - 2
+
+
+def test_uci_kitchen_runs_are_activity_and_the_water_heater_never_is() -> None:
+    recording = read_uci(
+        FIXTURES
+        / "uci_household_power"
+        / "2006-12-27_2007-01-13"
+        / "household_power_consumption.txt"
+    )
+    kitchen, _, heater = recording.channels
+    labels = label_minutes(recording)
+
+    assert heater.appliance_class is ApplianceClass.BACKGROUND
+    assert np.nanmax(heater.power_w) > 1000
+    cooking = np.flatnonzero(kitchen.power_w > 300)
+    assert cooking.size
+    assert labels.active[cooking].all()
+    heating_alone = (heater.power_w > 1000) & (kitchen.power_w == 0)
+    assert heating_alone.sum() > 60
+    assert not labels.active[heating_alone].all()
+    assert labels.active[heating_alone].mean() < 0.5
+
+
+def test_sample_labels_agree_with_minute_labels(house_2) -> None:
+    found = activity_intervals(house_2)
+    samples = label_samples(house_2, intervals=found)
+    minutes = label_minutes(house_2, intervals=found)
+    rows = ((house_2.timestamps_s - minutes.starts_s[0]) // 60).astype(int)
+
+    assert np.all(minutes.active[rows[samples.active]])
+    assert samples.active.sum() > 0
+
+
+def test_intervals_merge_overlaps_and_measure_coverage() -> None:
+    merged = Intervals.merged(np.array([5.0, 0.0, 20.0]), np.array([12.0, 6.0, 25.0]))
+
+    assert merged.starts.tolist() == [0.0, 20.0]
+    assert merged.ends.tolist() == [12.0, 25.0]
+    assert merged.covered_before(np.array([0.0, 10.0, 22.0, 100.0])).tolist() == [
+        0.0,
+        10.0,
+        14.0,
+        17.0,
+    ]
+    assert merged.overlaps(np.array([12.0, 11.0]), np.array([20.0, 13.0])).tolist() == [
+        False,
+        True,
+    ]

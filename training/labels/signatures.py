@@ -1,0 +1,103 @@
+"""Check, day by day, that a monitor's power fits the appliance it is named for.
+
+Monitors were sometimes moved to another appliance during a study (REFIT
+says so), and some columns were never what their name says. A day whose
+power a named appliance cannot draw (a "computer" drawing a kettle's 2.8 kW,
+a "kettle" drawing 100 W for hours) is flagged; the labels then treat that
+channel as ambiguous on that day, so it neither makes nor hides activity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import itertools
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from training.appliances import KIND_SPECS
+
+if TYPE_CHECKING:
+    from training.datasets.recording import Channel
+
+# A monitor is "in use" above this, whatever it feeds: standby stays below.
+IN_USE_W = 20.0
+# Too little use says nothing about the appliance behind the monitor.
+MIN_USE_FOR_VERDICT_S = 1800.0
+# One sample above the limit can be a start-up surge; two in a row cannot.
+SUSTAINED_SAMPLES = 2
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SignatureFlag:
+    """Say that a channel did not look like its appliance during one day."""
+
+    channel: str
+    day_start_s: float
+    day_end_s: float
+    reason: str
+
+
+def check_signature(
+    channel: Channel,
+    timestamps_s: np.ndarray,
+    span_ends_s: np.ndarray,
+    local_day: np.ndarray,
+) -> list[SignatureFlag]:
+    """Return the days on which a channel's power does not fit its kind."""
+    spec = KIND_SPECS[channel.kind]
+    if spec.max_plausible_w is None and spec.min_typical_on_w is None:
+        return []
+    flags: list[SignatureFlag] = []
+    _, first = np.unique(local_day, return_index=True)
+    bounds = [*first.tolist(), local_day.size]
+    for start, end in itertools.pairwise(bounds):
+        power = channel.power_w[start:end]
+        durations = span_ends_s[start:end] - timestamps_s[start:end]
+        reason = _misfit(
+            power,
+            durations,
+            channel.kind.value.replace("_", " "),
+            spec.max_plausible_w,
+            spec.min_typical_on_w,
+        )
+        if reason is not None:
+            flags.append(
+                SignatureFlag(
+                    channel=channel.name,
+                    day_start_s=float(timestamps_s[start]),
+                    day_end_s=float(span_ends_s[end - 1]),
+                    reason=reason,
+                )
+            )
+    return flags
+
+
+def _misfit(
+    power: np.ndarray,
+    durations: np.ndarray,
+    kind: str,
+    max_plausible_w: float | None,
+    min_typical_on_w: float | None,
+) -> str | None:
+    """Return why one day's power does not fit the appliance, or None."""
+    finite = np.isfinite(power)
+    if max_plausible_w is not None:
+        over = finite & (power > max_plausible_w)
+        run = over[SUSTAINED_SAMPLES - 1 :].copy()
+        for lag in range(1, SUSTAINED_SAMPLES):
+            run &= over[SUSTAINED_SAMPLES - 1 - lag : over.size - lag]
+        if run.any():
+            peak = float(np.max(power[over]))
+            return f"draws {peak:.0f} W, more than a {kind} can"
+    if min_typical_on_w is not None:
+        in_use = finite & (power > IN_USE_W)
+        use_s = float(np.sum(durations[in_use]))
+        if use_s >= MIN_USE_FOR_VERDICT_S:
+            typical = float(np.percentile(power[in_use], 90))
+            if typical < min_typical_on_w:
+                return (
+                    f"draws about {typical:.0f} W for {use_s / 3600:.1f} h, "
+                    f"not like a {kind}"
+                )
+    return None
