@@ -22,6 +22,7 @@ _SP: Final = 0x20
 _STRIP_PARITY: Final = bytes(range(128)) * 2
 _CONTROL: Final = re.compile(rb"([\x02\x03\x04])")
 _CONTROLS: Final = b"\x02\x03\x04"
+_BOUNDARY: Final = re.compile(rb"[\r\n\x02\x03\x04]")
 _LINE_ENDS: Final = b"\r\n"
 # The longest group of either specification (PJOURF+1) is about 110 bytes.
 _MAX_LINE: Final = 160
@@ -30,9 +31,10 @@ _CACHE_SIZE: Final = 4096
 
 # Every frame starts with the meter address, except the historical three-phase
 # short frames, which start with ADIR1-3 and then give it. In text dumps with
-# no STX/ETX this is what tells where a frame starts.
-_FRAME_OPENERS: Final = frozenset(("ADCO", "ADSC"))
+# no STX/ETX this is what tells where a frame starts: one of these labels
+# after anything but ADIR1-3 opens a new frame.
 _SHORT_FRAME_START: Final = frozenset(("ADIR1", "ADIR2", "ADIR3"))
+_FRAME_OPENERS: Final = frozenset(("ADCO", "ADSC", *_SHORT_FRAME_START))
 
 # A checked group has one of three kinds: standard, or historical with either
 # checksum method. Kinds index the tables below.
@@ -182,6 +184,7 @@ class FrameDecoder:
         self._allowed = _allowed_kinds(mode, None)
         self._method_vote: tuple[int, int] = (0, 0)
         self._pending = b""
+        self._skipping = False
         # Checked lines, memoised by their bytes. `_runs` holds the groups the
         # hot path may add without a second look: of the settled mode, an
         # accepted checksum method, and not opening a frame. `_others` holds
@@ -200,12 +203,21 @@ class FrameDecoder:
     def reset(self) -> None:
         """Forget the partial line and frame, as after a reconnection."""
         self._pending = b""
+        self._skipping = False
         self._start_frame()
 
     def feed(self, data: bytes) -> list[Frame]:
         """Take the next bytes from the line and return the frames they complete."""
         frames: list[Frame] = []
         buffer = self._pending + data.translate(_STRIP_PARITY)
+        if self._skipping:
+            # The rest of an overlong line cannot start a group: drop it.
+            boundary = _BOUNDARY.search(buffer)
+            if boundary is None:
+                self._pending = b""
+                return frames
+            buffer = buffer[boundary.start() :]
+            self._skipping = False
         lines = buffer.splitlines()
         tail = lines.pop() if lines and buffer[-1] not in _LINE_ENDS else b""
         self._lines(lines, frames)
@@ -232,6 +244,7 @@ class FrameDecoder:
         rest = tail[end:]
         if len(rest) > _MAX_LINE:
             self._reject(1)
+            self._skipping = True
             return b""
         return rest
 
