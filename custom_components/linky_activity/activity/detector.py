@@ -122,6 +122,7 @@ class ActivityDetector:
             features[_INDEX["va_min"]],
             features[_INDEX["offpeak"]] > 0.5 if offpeak_known else None,
             features[_INDEX["offpeak_elapsed_min"]],
+            step_up_va=features[_INDEX["step_up_max_va"]],
         )
         probability = self.model.probability(values) if self.model is not None else None
         fused = self.fusion.update(

@@ -13,15 +13,21 @@ when:
   and steady off-peak episodes this home had on earlier nights (the same heater
   reheating later in the night);
 - at least two episodes of the same size (within 25 %) happened in the
-  previous three hours (a thermostat cycling a convector).
+  previous three hours (a thermostat cycling a convector);
+- loads of the same size ran inside the night window on at least five of
+  the last 14 nights (a routine, or an appliance on a night timer).
 
-What remains counts as night activity when, inside the night window, it stays
-above the learned excess threshold for `sustain_minutes` minutes in a row.
+A load switched on over a running one (an upward step of at least half the
+running one's size) is sized and judged on its own. What remains counts as
+night activity when, inside the night window, its own excess stays above the
+learned threshold for `sustain_minutes` minutes in a row.
+
 The threshold comes from the last 14 nights: the 80th percentile of each
-night's highest sustained non-background excess, with a margin, capped at
-3000 VA (a night with a real event must not blind the reference). Learning
-starts with the first night; until three nights are known the threshold
-stays at least 1500 VA so a new home does not alarm on its usual loads.
+night's highest sustained excess that was neither background nor flagged,
+with a margin, capped at 3000 VA, so that a few eventful nights cannot blind
+the reference. Learning starts with the first night; until three nights are
+known the threshold stays at least 1500 VA so a new home does not alarm on
+its usual loads.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 
 from .errors import StateError
-from .features import low_percentile, resolve_timezone
+from .features import NO_MINUTE, low_percentile, resolve_timezone
 from .stored import stored_int, stored_number, stored_version
 
 if TYPE_CHECKING:
@@ -51,6 +57,8 @@ REPEAT_COUNT: Final = 2
 RECENT_EPISODES: Final = 16
 MAX_OFFPEAK_EPISODES: Final = 32
 HEATER_MIN_MINUTES: Final = 15
+MAX_NIGHT_EPISODES: Final = 16
+USUAL_NIGHTS: Final = 5
 # A heating element draws a steady power; cooking and people make it vary.
 STEADY_SHARE: Final = 0.7
 NIGHTS_KEPT: Final = 14
@@ -95,6 +103,7 @@ class NightSummary:
     peak_excess_va: float
     offpeak_episode_va: float
     minutes: int
+    episode_sizes: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -117,6 +126,7 @@ class _Episode:
     start_minute: int
     offpeak: bool | None
     offpeak_elapsed_min: float
+    base_va: float = 0.0
     minutes: int = 0
     first_sum: float = 0.0
     size_va: float = 0.0
@@ -154,13 +164,17 @@ class NightBaseline:
     def _reset_short_term(self) -> None:
         """Forget the recent minutes and the current night; keep learned nights."""
         self._last_minute = -1
-        self._floor_minute = [-1] * LOCAL_FLOOR_MINUTES
+        self._floor_minute = [NO_MINUTE] * LOCAL_FLOOR_MINUTES
         self._floor_value = [0.0] * LOCAL_FLOOR_MINUTES
         self._episode: _Episode | None = None
+        self._under: _Episode | None = None
+        self._previous_excess = 0.0
         self._recent: deque[tuple[int, float]] = deque(maxlen=RECENT_EPISODES)
         self._above_run = 0
         self._last_excess: deque[float] = deque(maxlen=self.sustain_minutes)
         self._offpeak_sizes: list[float] = []
+        self._night_sizes: list[float] = []
+        self._in_window = False
         self._night_id: int | None = None
         self._night_minimums = np.zeros(self.window.duration_min, dtype=np.float64)
         self._night_count = 0
@@ -220,8 +234,14 @@ class NightBaseline:
         va_min: float,
         offpeak: bool | None,
         offpeak_elapsed_min: float,
+        *,
+        step_up_va: float = 0.0,
     ) -> NightStatus:
-        """Judge one finished minute and learn from it."""
+        """Judge one finished minute and learn from it.
+
+        `step_up_va` is the minute's largest upward step (the feature
+        `step_up_max_va`): it tells a new switch-on over a running load.
+        """
         minute = int(minute_start_s // 60)
         va_mean = float(va_mean)
         va_min = float(va_min)
@@ -232,15 +252,21 @@ class NightBaseline:
         self._last_minute = minute
 
         in_window, night_id = self._locate(minute)
+        self._in_window = in_window
         if self._night_id is not None and (night_id != self._night_id or not in_window):
             self._finish_night()
 
         excess = max(0.0, va_mean - self._local_floor(minute, va_min))
-        episode = self._track_episode(minute, excess, offpeak, offpeak_elapsed_min)
+        episode = self._track_episode(
+            minute, excess, offpeak, offpeak_elapsed_min, step_up_va
+        )
+        self._previous_excess = excess
         background = episode.background if episode is not None else None
+        # A load on top of a running one is judged by its own size only.
+        own = excess - episode.base_va if episode is not None else excess
 
         threshold = self._excess_threshold
-        self._above_run = self._above_run + 1 if excess > threshold else 0
+        self._above_run = self._above_run + 1 if own > threshold else 0
         night_activity = (
             in_window
             and self._above_run >= self.sustain_minutes
@@ -250,12 +276,16 @@ class NightBaseline:
         )
 
         if in_window:
-            self._learn_minute(night_id, va_min, 0.0 if background else excess)
+            # A flagged event does not teach the threshold anything: a few
+            # eventful nights would otherwise hide the next ones. Loads that
+            # come back night after night become usual by their size instead.
+            learned = 0.0 if background or night_activity else own
+            self._learn_minute(night_id, va_min, learned)
         return NightStatus(
             in_window=in_window,
             night_activity=night_activity,
             excess_va=excess,
-            deviation=excess / threshold,
+            deviation=own / threshold,
             threshold_va=self.threshold_va,
             baseline_va=self._baseline_va,
             background=background,
@@ -289,29 +319,51 @@ class NightBaseline:
         excess: float,
         offpeak: bool | None,
         offpeak_elapsed_min: float,
+        step_up_va: float,
     ) -> _Episode | None:
         """Follow switch-ons; decide once sized whether they are background."""
         episode = self._episode
         if excess < EPISODE_VA:
-            if episode is not None:
-                self._end_episode(episode)
-            self._episode = None
+            for ended in (episode, self._under):
+                if ended is not None:
+                    self._end_episode(ended)
+            self._episode = self._under = None
             return None
-        if episode is not None and episode.decided and excess > _step_above(episode):
-            # A new load on top of a running one is judged on its own.
+        under = self._under
+        if (
+            episode is not None
+            and under is not None
+            and excess - episode.base_va < (EPISODE_VA)
+        ):
+            # The load on top went off: the one underneath is what remains.
             self._end_episode(episode)
-            episode = None
+            episode, self._under = under, None
+        elif (
+            episode is not None
+            and episode.decided
+            and (excess > _step_above(episode) or step_up_va >= _switch_on(episode))
+        ):
+            # Something switched on over a running load: it is sized from the
+            # level just before and judged on its own.
+            self._under = episode
+            episode = _Episode(
+                minute,
+                offpeak,
+                offpeak_elapsed_min,
+                base_va=min(self._previous_excess, excess - step_up_va / 2.0),
+            )
         if episode is None:
             episode = _Episode(minute, offpeak, offpeak_elapsed_min)
-            self._episode = episode
+        self._episode = episode
+        own = excess - episode.base_va
         episode.minutes += 1
         if episode.decided:
-            if _same_size(excess, episode.size_va):
+            if _same_size(own, episode.size_va):
                 episode.steady_minutes += 1
         else:
             if episode.minutes == 1:
-                episode.first_va = excess
-            episode.first_sum += excess
+                episode.first_va = own
+            episode.first_sum += own
             if episode.minutes >= self.sustain_minutes:
                 self._decide(episode)
         return episode
@@ -339,7 +391,24 @@ class NightBaseline:
             )
             if similar >= REPEAT_COUNT:
                 episode.background = "cycling"
+        if episode.background is None and self._usual_at_night(size):
+            episode.background = "usual"
+        if (
+            self._in_window
+            and episode.background in {None, "usual"}
+            and len(self._night_sizes) < MAX_NIGHT_EPISODES
+        ):
+            self._night_sizes.append(size)
         self._recent.append((episode.start_minute, size))
+
+    def _usual_at_night(self, size: float) -> bool:
+        """Return whether loads of this size ran on enough of the recent nights."""
+        nights = sum(
+            1
+            for night in self._nights
+            if any(_same_size(size, other) for other in night.episode_sizes)
+        )
+        return nights >= USUAL_NIGHTS
 
     def _end_episode(self, episode: _Episode) -> None:
         """Remember an ended episode: short ones for cycling, long off-peak ones."""
@@ -376,12 +445,17 @@ class NightBaseline:
             floor = low_percentile(self._night_minimums[:count], 5.0)
             sizes = self._offpeak_sizes
             heater = float(np.median(sizes)) if sizes else 0.0
-            self._nights.append(NightSummary(floor, self._night_peak, heater, count))
+            self._nights.append(
+                NightSummary(
+                    floor, self._night_peak, heater, count, tuple(self._night_sizes)
+                )
+            )
             self._refresh_learned()
         self._night_id = None
         self._night_count = 0
         self._night_peak = 0.0
         self._offpeak_sizes = []
+        self._night_sizes = []
 
     def to_dict(self) -> dict[str, Any]:
         """Return the learned nights as a plain, versioned dict."""
@@ -393,6 +467,7 @@ class NightBaseline:
                     "peak_excess_va": round(n.peak_excess_va, 1),
                     "offpeak_episode_va": round(n.offpeak_episode_va, 1),
                     "minutes": n.minutes,
+                    "episode_sizes_va": [round(v, 1) for v in n.episode_sizes],
                 }
                 for n in self._nights
             ],
@@ -436,12 +511,28 @@ def _night_from_dict(night: Any) -> NightSummary:  # noqa: ANN401
             night.get("offpeak_episode_va"), "night offpeak_episode_va", 0.0, MAX_VA
         ),
         stored_int(night.get("minutes"), "night minutes", 0, MINUTES_PER_DAY),
+        tuple(
+            stored_number(v, "night episode size", 0.0, MAX_VA)
+            for v in _stored_list(night.get("episode_sizes_va"), MAX_NIGHT_EPISODES)
+        ),
     )
+
+
+def _stored_list(value: Any, limit: int) -> list[Any]:  # noqa: ANN401
+    """Return a stored list of at most `limit` items; raise StateError if not."""
+    if not isinstance(value, list) or len(value) > limit:
+        raise StateError("night baseline: bad episode list")
+    return value
 
 
 def _step_above(episode: _Episode) -> float:
     """Return the excess beyond which a new switch-on starts inside an episode."""
-    return episode.size_va + max(EPISODE_VA, 0.5 * episode.size_va)
+    return episode.base_va + episode.size_va + max(EPISODE_VA, 0.5 * episode.size_va)
+
+
+def _switch_on(episode: _Episode) -> float:
+    """Return the upward step that counts as a new load over a running episode."""
+    return max(EPISODE_VA, 0.5 * episode.size_va)
 
 
 def _same_size(size: float, other: float) -> bool:

@@ -1,0 +1,1 @@
+"""Specify the detection package: features, model, night baseline, fusion."""

@@ -1,0 +1,349 @@
+"""Specify the per-minute features, streamed live and computed in batch."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+import json
+import math
+
+from hypothesis import given, settings, strategies as st
+import numpy as np
+import pytest
+
+from custom_components.linky_activity.activity.errors import StateError
+from custom_components.linky_activity.activity.features import (
+    FEATURE_NAMES,
+    OFFPEAK_ELAPSED_CAP_MIN,
+    FeatureStream,
+    MinuteFeatures,
+    features_for_series,
+)
+
+from .conftest import Series, offpeak_schedule
+
+COLUMN = {name: i for i, name in enumerate(FEATURE_NAMES)}
+
+
+def _stream_all(
+    stream: FeatureStream,
+    samples: list[tuple[float, float, bool | None, int | None]],
+) -> list[MinuteFeatures]:
+    minutes = [
+        finished for sample in samples if (finished := stream.push(*sample)) is not None
+    ]
+    last = stream.flush()
+    if last is not None:
+        minutes.append(last)
+    return minutes
+
+
+def _energy_index(series: Series) -> np.ndarray:
+    """Integrate the real power into a whole-Wh index, as the meter counts it."""
+    steps = np.diff(series.timestamps_s, prepend=series.timestamps_s[0])
+    return np.floor(np.cumsum(series.apparent_va * 0.95 * steps) / 3600.0) + 12_345
+
+
+def _at(stamp: str) -> float:
+    return datetime.fromisoformat(stamp).replace(tzinfo=UTC).timestamp()
+
+
+def test_feature_names_are_unique_and_match_the_vector(refit_house: Series) -> None:
+    _, matrix = features_for_series(
+        refit_house.timestamps_s[:200], refit_house.apparent_va[:200], None, "UTC"
+    )
+
+    assert len(set(FEATURE_NAMES)) == len(FEATURE_NAMES)
+    assert matrix.shape[1] == len(FEATURE_NAMES)
+
+
+def test_streaming_one_sample_at_a_time_equals_the_batch_on_a_real_house(
+    refit_house: Series,
+) -> None:
+    times = refit_house.timestamps_s
+    power = refit_house.apparent_va
+    offpeak = offpeak_schedule(times, 7, 9)
+    energy = _energy_index(refit_house)
+
+    starts, matrix = features_for_series(
+        times, power, offpeak, "Europe/Paris", energy_wh=energy
+    )
+    stream = FeatureStream("Europe/Paris")
+    samples = [
+        (t, va, bool(flag), int(wh))
+        for t, va, flag, wh in zip(
+            times.tolist(), power.tolist(), offpeak, energy, strict=True
+        )
+    ]
+    minutes = _stream_all(stream, samples)
+
+    assert len(minutes) == 240
+    assert np.array_equal(starts, [m.minute_start_s for m in minutes])
+    assert np.array_equal(matrix, np.vstack([m.values for m in minutes]))
+    assert matrix[:, COLUMN["index_available"]].sum() > 200
+
+
+def test_the_batch_treats_nan_power_as_a_missing_sample(refit_house: Series) -> None:
+    power = refit_house.apparent_va.copy()
+    power[100:110] = np.nan
+
+    starts, matrix = features_for_series(refit_house.timestamps_s, power, None, "UTC")
+    kept = ~np.isnan(power)
+    starts_kept, matrix_kept = features_for_series(
+        refit_house.timestamps_s[kept], power[kept], None, "UTC"
+    )
+
+    assert np.array_equal(starts, starts_kept)
+    assert np.array_equal(matrix, matrix_kept)
+
+
+def test_a_real_kettle_switch_counts_one_large_step_each_way(
+    refit_house: Series,
+) -> None:
+    starts, matrix = features_for_series(
+        refit_house.timestamps_s, refit_house.apparent_va, None, "UTC"
+    )
+    on_minute = matrix[starts == _at("2015-01-08T07:13:00")][0]
+    off_minute = matrix[starts == _at("2015-01-08T07:15:00")][0]
+    kettle_va = 2820 / 0.95
+
+    assert on_minute[COLUMN["steps_up_500"]] == 1
+    assert on_minute[COLUMN["step_up_max_va"]] == pytest.approx(kettle_va, rel=0.15)
+    assert off_minute[COLUMN["steps_down_500"]] == 1
+    assert off_minute[COLUMN["step_down_max_va"]] == pytest.approx(kettle_va, rel=0.15)
+
+
+def test_a_switch_spread_over_two_frames_counts_once_at_full_size() -> None:
+    stream = FeatureStream()
+    samples = [(float(t), 300.0, None, None) for t in range(10)]
+    samples += [(10.0, 1300.0, None, None), (11.0, 2300.0, None, None)]
+    samples += [(float(t), 2300.0, None, None) for t in range(12, 60)]
+
+    (minute,) = _stream_all(stream, samples)
+
+    assert minute.values[COLUMN["steps_up_500"]] == 1
+    assert minute.values[COLUMN["steps_up_30"]] == 1
+    assert minute.values[COLUMN["step_up_max_va"]] == 2000
+
+
+def test_historical_10_va_flicker_is_not_a_step() -> None:
+    stream = FeatureStream()
+    samples = [
+        (t * 1.7, 450.0 + 10.0 * (i % 2), None, None) for i, t in enumerate(range(35))
+    ]
+
+    (minute,) = _stream_all(stream, samples)
+
+    assert minute.values[COLUMN["steps_up_30"]] == 0
+    assert minute.values[COLUMN["steps_down_30"]] == 0
+    assert minute.values[COLUMN["diff_rms_va"]] == 10
+
+
+def test_a_gap_is_neither_invented_nor_bridged_by_a_step() -> None:
+    stream = FeatureStream()
+    samples = [(float(t), 300.0, None, None) for t in range(0, 60, 2)]
+    samples += [(float(t), 2300.0, None, None) for t in range(200, 240, 2)]
+
+    minutes = _stream_all(stream, samples)
+
+    assert [m.minute_start_s for m in minutes] == [0.0, 180.0]
+    after = minutes[1].values
+    assert after[COLUMN["steps_up_30"]] == 0
+    assert after[COLUMN["mean_change_va"]] == 0
+    assert after[COLUMN["ctx15_coverage"]] == pytest.approx(2 / 15)
+
+
+def test_a_clock_set_back_restarts_the_recent_context_but_keeps_the_baseload(
+    refit_house: Series,
+) -> None:
+    stream = FeatureStream()
+    samples = [
+        (t, va, None, None)
+        for t, va in zip(
+            refit_house.timestamps_s[:900].tolist(),
+            refit_house.apparent_va[:900].tolist(),
+            strict=True,
+        )
+    ]
+    before = _stream_all(stream, samples)[-1]
+    back = samples[-1][0] - 3600.0
+    replay = [(back + i * 8.0, 500.0, None, None) for i in range(20)]
+
+    after = _stream_all(stream, replay)
+
+    assert after[0].minute_start_s < before.minute_start_s
+    assert after[0].values[COLUMN["ctx15_coverage"]] == pytest.approx(1 / 15)
+    assert after[0].values[COLUMN["mean_change_va"]] == 0
+    assert after[0].values[COLUMN["baseload_va"]] == pytest.approx(
+        before.values[COLUMN["baseload_va"]], abs=1.0
+    )
+
+
+def test_small_backward_jitter_drops_the_sample_only() -> None:
+    stream = FeatureStream()
+    samples = [(float(t), 400.0, None, None) for t in range(0, 60, 2)]
+    samples.insert(10, (17.0, 9000.0, None, None))
+
+    (minute,) = _stream_all(stream, samples)
+
+    assert minute.values[COLUMN["va_max"]] == 400
+    assert minute.samples == 30
+
+
+def test_offpeak_elapsed_counts_minutes_from_the_switch_to_offpeak() -> None:
+    stream = FeatureStream()
+    samples: list[tuple[float, float, bool | None, int | None]] = []
+    for t in range(0, 8 * 60, 2):
+        flag: bool | None = t >= 120
+        if 6 * 60 <= t < 7 * 60:
+            flag = None
+        if t >= 7 * 60:
+            flag = False
+        samples.append((float(t), 500.0, flag, None))
+
+    minutes = _stream_all(stream, samples)
+    offpeak = [m.values[COLUMN["offpeak"]] for m in minutes]
+    elapsed = [m.values[COLUMN["offpeak_elapsed_min"]] for m in minutes]
+    known = [m.values[COLUMN["offpeak_known"]] for m in minutes]
+
+    assert offpeak == [0, 0, 1, 1, 1, 1, 0, 0]
+    assert (
+        elapsed
+        == [OFFPEAK_ELAPSED_CAP_MIN] * 2 + [0, 1, 2, 3] + [OFFPEAK_ELAPSED_CAP_MIN] * 2
+    )
+    assert known == [1, 1, 1, 1, 1, 1, 0, 1]
+
+
+def test_offpeak_seen_already_running_has_no_known_start() -> None:
+    stream = FeatureStream()
+    samples = [(float(t), 500.0, True, None) for t in range(0, 180, 2)]
+
+    minutes = _stream_all(stream, samples)
+
+    assert {m.values[COLUMN["offpeak_elapsed_min"]] for m in minutes} == {
+        OFFPEAK_ELAPSED_CAP_MIN
+    }
+
+
+def test_index_power_follows_the_energy_index_and_falls_back_when_it_jumps() -> None:
+    stream = FeatureStream()
+    samples: list[tuple[float, float, bool | None, int | None]] = []
+    for t in range(0, 12 * 60):
+        energy = 1_000_000 + int(t * 600 / 3600)
+        if t >= 10 * 60:
+            # A replaced meter starts again from a small index.
+            energy = 50 + int(t * 600 / 3600)
+        samples.append((float(t), 640.0, None, energy))
+
+    minutes = _stream_all(stream, samples)
+    power = [m.values[COLUMN["index_power_w"]] for m in minutes]
+    available = [m.values[COLUMN["index_available"]] for m in minutes]
+
+    assert available[0] == 0
+    assert power[0] == 640
+    assert all(available[1:10])
+    assert power[5] == pytest.approx(600, abs=15)
+    assert available[10] == 0
+    assert power[10] == pytest.approx(minutes[10].values[COLUMN["ctx5_mean_va"]])
+
+
+def test_time_of_day_is_read_in_the_configured_zone() -> None:
+    start = _at("2015-01-08T06:00:00")
+    samples = [(start + t, 300.0, None, None) for t in range(0, 60, 2)]
+
+    (utc,) = _stream_all(FeatureStream("UTC"), samples)
+    (paris,) = _stream_all(FeatureStream("Europe/Paris"), samples)
+
+    def angle(minute: MinuteFeatures) -> float:
+        sin = minute.values[COLUMN["tod_sin"]]
+        cos = minute.values[COLUMN["tod_cos"]]
+        return math.atan2(sin, cos) % (2 * math.pi) * 1440 / (2 * math.pi)
+
+    assert angle(utc) == pytest.approx(6 * 60)
+    assert angle(paris) == pytest.approx(7 * 60)
+
+
+def test_an_unknown_zone_is_refused() -> None:
+    with pytest.raises(ValueError, match="Mars/Olympus"):
+        FeatureStream("Mars/Olympus")
+
+
+def test_stored_state_restores_the_same_baseload(refit_house: Series) -> None:
+    times = refit_house.timestamps_s.tolist()
+    power = refit_house.apparent_va.tolist()
+    stream = FeatureStream()
+    for t, va in zip(times[:1500], power[:1500], strict=True):
+        stream.push(t, va, False)
+
+    restored = FeatureStream.from_dict(json.loads(json.dumps(stream.to_dict())))
+    original_next = [
+        m
+        for t, va in zip(times[1500:], power[1500:], strict=True)
+        if (m := stream.push(t, va, False)) is not None
+    ]
+    restored_next = [
+        m
+        for t, va in zip(times[1500:], power[1500:], strict=True)
+        if (m := restored.push(t, va, False)) is not None
+    ]
+
+    column = COLUMN["baseload_va"]
+    assert [m.values[column] for m in original_next] == pytest.approx(
+        [m.values[column] for m in restored_next], abs=0.1
+    )
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        None,
+        [],
+        {"version": 99},
+        {"version": 1, "baseload_minimums_va": "lots"},
+        {"version": 1, "baseload_minimums_va": [1.0] * 2000},
+        {"version": 1, "baseload_minimums_va": [float("nan")]},
+        {"version": 1, "baseload_minimums_va": [-5]},
+        {"version": 1, "baseload_minimums_va": [True]},
+        {"version": 1, "baseload_minimums_va": [], "offpeak_state": "yes"},
+        {"version": 1, "baseload_minimums_va": [], "offpeak_start_minute": 1.5},
+    ],
+)
+def test_a_corrupt_stored_state_raises_state_error(state: object) -> None:
+    with pytest.raises(StateError):
+        FeatureStream.from_dict(state)
+
+
+_samples = st.lists(
+    st.tuples(
+        st.one_of(
+            st.floats(min_value=0.0, max_value=3.0),
+            st.floats(min_value=-400.0, max_value=4000.0),
+        ),
+        st.one_of(
+            st.floats(min_value=0.0, max_value=40_000.0),
+            st.sampled_from([float("nan"), float("inf"), -10.0, 1e300]),
+        ),
+        st.sampled_from([None, True, False]),
+        st.one_of(st.none(), st.integers(min_value=-10, max_value=10**9)),
+    ),
+    max_size=400,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_samples)
+def test_no_sample_stream_ever_yields_a_non_finite_feature(
+    samples: list[tuple[float, float, bool | None, int | None]],
+) -> None:
+    stream = FeatureStream("Europe/Paris")
+    t = 1_420_000_000.0
+    timeline = []
+    for step, va, flag, energy in samples:
+        t += step
+        timeline.append((t, va, flag, energy))
+
+    minutes = _stream_all(stream, timeline)
+
+    for minute in minutes:
+        assert minute.values.shape == (len(FEATURE_NAMES),)
+        assert np.isfinite(minute.values).all()
+        assert minute.samples >= 1
