@@ -60,7 +60,10 @@ class InactivityConfig:
         if self.arrival_quiet_min <= 0:
             raise ValueError("arrival quiet time must be positive")
         if (self.arrival_start_min is None) != (self.arrival_end_min is None):
-            raise ValueError("arrival window needs both a start and an end")
+            raise ValueError("arrival window must have both a start and an end")
+        for value in (self.arrival_start_min, self.arrival_end_min):
+            if value is not None and not 0 <= value < MINUTES_PER_DAY:
+                raise ValueError("arrival window bounds must be within 0..1439")
 
 
 def _in_window(of_day: int, start: int, end: int) -> bool:
