@@ -61,8 +61,8 @@ class InactivityConfig:
             raise ValueError("arrival quiet time must be positive")
         if (self.arrival_start_min is None) != (self.arrival_end_min is None):
             raise ValueError("arrival window must have both a start and an end")
-        for value in (self.arrival_start_min, self.arrival_end_min):
-            if value is not None and not 0 <= value < MINUTES_PER_DAY:
+        for bound in (self.arrival_start_min, self.arrival_end_min):
+            if bound is not None and not 0 <= bound < MINUTES_PER_DAY:
                 raise ValueError("arrival window bounds must be within 0..1439")
 
 
