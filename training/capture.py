@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Final, Protocol
 from custom_components.linky_activity.tic.frame import TicMode
 
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Iterator
     from pathlib import Path
 
@@ -23,8 +24,27 @@ SERIAL_CHUNK: Final = 4096
 READ_TIMEOUT_S: Final = 0.2
 
 
+def add_mode_argument(parser: argparse.ArgumentParser) -> None:
+    """Declare the --mode option decode and replay share."""
+    parser.add_argument(
+        "--mode",
+        choices=("auto", *TicMode),
+        default="auto",
+        help="TIC mode; auto detects it from the stream (default)",
+    )
+
+
+def chosen_mode(value: str) -> TicMode | None:
+    """Return the mode given with --mode, or None for auto."""
+    return None if value == "auto" else TicMode(value)
+
+
 class _Port(Protocol):
     """Describe the part of a serialx port this module uses."""
+
+    def open(self) -> None:
+        """Open the port."""
+        ...
 
     def read(self, size: int, /) -> bytes:
         """Read up to `size` bytes."""
@@ -81,6 +101,7 @@ class SerialSource:
                 stopbits=1,
                 read_timeout=READ_TIMEOUT_S,
             )
+            port.open()
         except Exception as error:
             raise SourceError(f"cannot open {self.url}: {error}") from error
         return port

@@ -13,6 +13,8 @@ from custom_components.linky_activity.tic.frame import TicMode
 from training.capture import (
     SerialSource,
     SourceError,
+    add_mode_argument,
+    chosen_mode,
     is_serial_source,
     read_file_chunks,
 )
@@ -37,12 +39,7 @@ _PROBE_SECONDS: Final = 4.0
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the decode subcommand's arguments."""
     parser.add_argument("source", help="capture file or serial port URL")
-    parser.add_argument(
-        "--mode",
-        choices=("auto", *TicMode),
-        default="auto",
-        help="TIC mode; auto detects it from the stream (default)",
-    )
+    add_mode_argument(parser)
     parser.add_argument(
         "--json",
         action="store_true",
@@ -67,7 +64,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Decode the source and print its frames, then the summary."""
-    mode = None if args.mode == "auto" else TicMode(args.mode)
+    mode = chosen_mode(args.mode)
     decoder = FrameDecoder(mode)
     writer = FrameWriter(sys.stdout, as_json=args.json, redact=args.redact)
     if is_serial_source(args.source):
