@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from training.appliances import ApplianceClass
+from training.datasets.hue import read_hue
 from training.datasets.refit import read_refit
 from training.datasets.uci import read_uci
 from training.labels import (
@@ -79,10 +80,12 @@ def test_activity_holds_two_minutes_after_the_kettle_goes_off(house_2) -> None:
 
 
 def test_a_fridge_never_makes_activity(house_2) -> None:
-    recording = only(house_2, "Fridge-Freezer")
+    # The Hi-Fi stays off all day: it makes the house labelled, not active.
+    recording = only(house_2, "Fridge-Freezer", "Hi-Fi")
     fridge = recording.channel("Fridge-Freezer")
     labels = label_minutes(recording)
 
+    assert np.nanmax(recording.channel("Hi-Fi").power_w) == 0
     assert fridge.appliance_class is ApplianceClass.BACKGROUND
     assert np.count_nonzero(fridge.power_w > 50) > 1000
     assert not labels.active.any()
@@ -198,3 +201,14 @@ def test_intervals_merge_overlaps_and_measure_coverage() -> None:
         False,
         True,
     ]
+
+
+def test_a_house_without_activity_appliances_has_no_scored_minute(house_2) -> None:
+    recording = only(house_2, "Fridge-Freezer", "Overhead Fan")
+    labels = label_minutes(recording)
+    samples = label_samples(recording)
+
+    assert not labels.scored.any()
+    assert not samples.scored.any()
+    hue = read_hue(FIXTURES / "hue" / "Residential_1.csv")
+    assert not label_minutes(hue).scored.any()

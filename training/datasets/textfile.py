@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import itertools
 import logging
 import re
+import sys
 from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
@@ -170,7 +171,9 @@ def _without_trailing_blanks(lines: list[bytes]) -> list[bytes]:
 def _chunks(path: Path, handle: BinaryIO, *, progress: bool) -> Iterator[list[bytes]]:
     """Yield lists of raw lines, with a progress bar on large files."""
     bar = None
-    if progress:
+    # A bar only on a terminal: tqdm starts a monitor thread even for a
+    # disabled bar.
+    if progress and sys.stderr.isatty():
         size = path.stat().st_size
         if size >= _PROGRESS_MIN_BYTES:
             from tqdm import tqdm  # noqa: PLC0415 - only long reads need it

@@ -9,6 +9,7 @@ from training.labels.rules import (
     MinuteLabels,
     SampleLabels,
     activity_intervals,
+    has_labels,
     label_minutes,
     label_samples,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "SampleLabels",
     "SignatureFlag",
     "activity_intervals",
+    "has_labels",
     "label_minutes",
     "label_samples",
 ]

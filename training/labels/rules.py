@@ -7,7 +7,8 @@ Background appliances never count. The label is masked (not scored) where it
 cannot be known: an ambiguous channel is on or silent, a labelling channel is
 silent, a channel's power does not fit its appliance that day, or the
 aggregate itself is missing. Activity wins over a mask: a kettle boiling
-makes the minute active whatever else is unknown.
+makes the minute active whatever else is unknown. A recording without any
+activity or start-only channel has no labels at all: nothing is scored.
 """
 
 from __future__ import annotations
@@ -65,7 +66,11 @@ class ChannelLabelling:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ActivityIntervals:
-    """Hold a recording's labels as time intervals (UTC s)."""
+    """Hold a recording's labels as time intervals (UTC s).
+
+    `measured` is where labels can be scored at all: the aggregate has a
+    value and the recording has labelling channels.
+    """
 
     active: Intervals
     masked: Intervals
@@ -173,13 +178,21 @@ def activity_intervals(
         )
 
     measured = Intervals.empty()
-    if recording.aggregate_w is not None:
+    if recording.aggregate_w is not None and has_labels(recording):
         measured = where_true(np.isfinite(recording.aggregate_w), times, ends)
     return ActivityIntervals(
         active=active,
         masked=masked,
         measured=measured,
         channels=tuple(reports),
+    )
+
+
+def has_labels(recording: HouseRecording) -> bool:
+    """Tell whether any channel of a recording can show a person active."""
+    return any(
+        channel.appliance_class in {ApplianceClass.ACTIVITY, ApplianceClass.START_ONLY}
+        for channel in recording.channels
     )
 
 
@@ -193,11 +206,9 @@ def label_samples(
     times = recording.timestamps_s
     ends = sample_spans(times, recording.max_hold_s, recording.sample_period_s)
     active = found.active.overlaps(times, ends)
-    scored = active | ~found.masked.overlaps(times, ends)
-    if recording.aggregate_w is None:
-        scored = np.zeros(times.shape, dtype=bool)
-    else:
-        scored &= np.isfinite(recording.aggregate_w)
+    scored = (active | ~found.masked.overlaps(times, ends)) & found.measured.overlaps(
+        times, ends
+    )
     return SampleLabels(active=active, scored=scored)
 
 
