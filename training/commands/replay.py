@@ -8,14 +8,19 @@ import sys
 from typing import TYPE_CHECKING, Final
 
 from training.capture import add_mode_argument, chosen_mode
+from training.datasets.errors import DatasetError
 from training.replay_player import ReplayError, parse_tcp_address, serve_pty, serve_tcp
 from training.replay_source import CaptureError, CaptureSource
+from training.simulation.replay_source import add_dataset_arguments, dataset_source
 
 if TYPE_CHECKING:
     import argparse
 
+    from training.replay_source import FrameSource
+
 HELP: Final = (
-    "Play a TIC capture as a live meter, at the mode's line rate and looping,"
+    "Play a TIC capture, or a dataset house's power as the meter would show"
+    " it (--dataset), as a live meter, at the mode's line rate and looping,"
     " on a loopback TCP port (connect with socket://HOST:PORT) or on a new"
     " pseudo-terminal whose path is printed."
 )
@@ -23,7 +28,9 @@ HELP: Final = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the replay subcommand's arguments."""
-    parser.add_argument("source", help="capture file (raw bytes or text dump)")
+    parser.add_argument(
+        "source", nargs="?", help="capture file (raw bytes or text dump)"
+    )
     output = parser.add_mutually_exclusive_group(required=True)
     output.add_argument(
         "--tcp",
@@ -54,6 +61,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="allow --tcp on an address other than loopback",
     )
+    add_dataset_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,10 +70,17 @@ def run(args: argparse.Namespace) -> int:
         print("error: --speed must be positive", file=sys.stderr)
         return 2
     mode = chosen_mode(args.mode)
+    if (args.source is None) == (args.dataset is None):
+        print("error: give either a capture file or --dataset DIR", file=sys.stderr)
+        return 2
     try:
-        source = CaptureSource.from_file(
-            Path(args.source), mode=mode, raw=args.raw, loop=not args.once
-        )
+        source: FrameSource
+        if args.dataset is not None:
+            source = dataset_source(args, mode, loop=not args.once)
+        else:
+            source = CaptureSource.from_file(
+                Path(args.source), mode=mode, raw=args.raw, loop=not args.once
+            )
         if args.tcp is not None:
             host, port = parse_tcp_address(args.tcp, allow_remote=args.allow_remote)
             asyncio.run(
@@ -80,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
             )
         else:
             asyncio.run(serve_pty(source, args.speed, on_listening=_announce))
-    except (CaptureError, ReplayError) as error:
+    except (CaptureError, ReplayError, DatasetError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
