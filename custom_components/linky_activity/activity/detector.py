@@ -211,9 +211,13 @@ class ActivityDetector:
         )
         return detector
 
-    def memory_bytes(self) -> int:
-        """Return an estimate of the memory this detector holds, model included."""
-        return _deep_size(self, set())
+    def memory_bytes(self, *, include_model: bool = True) -> int:
+        """Return an estimate of the memory this detector holds."""
+        seen: set[int] = set()
+        if not include_model and self.model is not None:
+            # Marking the model as already counted leaves it out.
+            seen.add(id(self.model))
+        return _deep_size(self, seen)
 
 
 def _deep_size(obj: object, seen: set[int]) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from array import array
 import json
 import math
 from pathlib import Path
@@ -66,22 +67,23 @@ def _sigmoid_scalar(z: float) -> float:
 class _Forest:
     """Hold all trees' nodes in flat arrays; leaves point to themselves."""
 
-    feature: npt.NDArray[np.intp]
+    feature: npt.NDArray[np.int64]
     threshold: npt.NDArray[np.float64]
-    left: npt.NDArray[np.intp]
-    right: npt.NDArray[np.intp]
+    left: npt.NDArray[np.int64]
+    right: npt.NDArray[np.int64]
     value: npt.NDArray[np.float64]
-    roots: npt.NDArray[np.intp]
+    roots: npt.NDArray[np.int64]
     depth: int
     aggregation: TreeAggregation
     float32_splits: bool
-    # The same nodes as Python lists, for the one-vector path that runs live.
-    feature_list: list[int]
-    threshold_list: list[float]
-    left_list: list[int]
-    right_list: list[int]
-    value_list: list[float]
-    root_list: list[int]
+    # The numpy arrays above are views of these compact arrays, which the
+    # one-vector path that runs live indexes without numpy's per-call cost.
+    feature_list: array[int]
+    threshold_list: array[float]
+    left_list: array[int]
+    right_list: array[int]
+    value_list: array[float]
+    root_list: array[int]
 
 
 class ActivityModel:
@@ -413,22 +415,28 @@ def _forest(section: Any, aggregation: TreeAggregation) -> _Forest:  # noqa: ANN
             right_all.append(offset + i if leaf else offset + right[i])
             value_all.append(value[i])
 
+    feature_nodes = array("q", feature_all)
+    left_nodes = array("q", left_all)
+    right_nodes = array("q", right_all)
+    root_nodes = array("q", roots)
+    threshold_nodes = array("d", threshold_all)
+    value_nodes = array("d", value_all)
     return _Forest(
-        feature=np.array(feature_all, dtype=np.intp),
-        threshold=np.array(threshold_all, dtype=np.float64),
-        left=np.array(left_all, dtype=np.intp),
-        right=np.array(right_all, dtype=np.intp),
-        value=np.array(value_all, dtype=np.float64),
-        roots=np.array(roots, dtype=np.intp),
+        feature=np.frombuffer(feature_nodes, dtype=np.int64),
+        threshold=np.frombuffer(threshold_nodes, dtype=np.float64),
+        left=np.frombuffer(left_nodes, dtype=np.int64),
+        right=np.frombuffer(right_nodes, dtype=np.int64),
+        value=np.frombuffer(value_nodes, dtype=np.float64),
+        roots=np.frombuffer(root_nodes, dtype=np.int64),
         depth=depth,
         aggregation=aggregation,
         float32_splits=precision == "float32",
-        feature_list=feature_all,
-        threshold_list=threshold_all,
-        left_list=left_all,
-        right_list=right_all,
-        value_list=value_all,
-        root_list=roots,
+        feature_list=feature_nodes,
+        threshold_list=threshold_nodes,
+        left_list=left_nodes,
+        right_list=right_nodes,
+        value_list=value_nodes,
+        root_list=root_nodes,
     )
 
 
