@@ -185,11 +185,14 @@ class FrameDecoder:
         self._method_vote: tuple[int, int] = (0, 0)
         self._pending = b""
         self._skipping = False
-        # Checked lines, memoised by their bytes. `_runs` holds the groups the
-        # hot path may add without a second look: of the settled mode, an
-        # accepted checksum method, and not opening a frame. `_others` holds
-        # the rest. Both are emptied whenever what is accepted changes.
-        self._runs: dict[bytes, Group] = {}
+        # Checked lines, memoised by their bytes. `_known` holds the groups the
+        # hot paths may take without a second look: of the settled mode and an
+        # accepted checksum method. `_others` holds the rest. Both are emptied
+        # whenever what is accepted changes.
+        self._known: dict[bytes, _Entry] = {}
+        # The same groups as (label, group) pairs, from which the whole-frame
+        # path builds a frame's dictionary in one call.
+        self._pairs: dict[bytes, tuple[str, Group]] = {}
         self._others: dict[bytes, _Entry] = {}
         self._groups: dict[str, Group] = {}
         self._frame_mode: TicMode | None = None
@@ -218,6 +221,8 @@ class FrameDecoder:
                 return frames
             buffer = buffer[boundary.start() :]
             self._skipping = False
+        if b"\x03" in buffer:
+            buffer = self._frames(buffer, frames)
         lines = buffer.splitlines()
         tail = lines.pop() if lines and buffer[-1] not in _LINE_ENDS else b""
         self._lines(lines, frames)
@@ -248,27 +253,78 @@ class FrameDecoder:
             return b""
         return rest
 
+    def _frames(self, buffer: bytes, frames: list[Frame]) -> bytes:
+        """Decode each STX ... ETX stretch; return what follows the last ETX."""
+        # The hot path of a healthy line: a frame whose lines are all known
+        # groups is built in one go, with the loops in C. Anything else (the
+        # rest of a frame begun in an earlier chunk, noise, EOT, a repeated
+        # label) goes line by line, and ends with the ETX that closed it.
+        *parts, tail = buffer.split(b"\x03")
+        for part in parts:
+            mode = self._mode
+            if (
+                mode is None
+                or self._groups
+                or not self._whole_frame(part, mode, frames)
+            ):
+                self._lines(part.splitlines(), frames)
+                self._control(ETX, frames)
+        return tail
+
+    def _whole_frame(self, part: bytes, mode: TicMode, frames: list[Frame]) -> bool:
+        """Hand out the frame `part` holds if every line is a known group."""
+        start = part.rfind(b"\x02")
+        if start < 0 or part[:start].strip(b"\r\n") or b"\x04" in part:
+            return False
+        lines = part[start + 1 :].lstrip(b"\r\n").splitlines()
+        found = list(map(self._pairs.get, lines))
+        if None in found and not self._learn_lines(lines, found, mode):
+            return False
+        groups = dict(found)  # type: ignore[arg-type]
+        if len(groups) != len(lines) or not groups:
+            return False
+        frame = Frame(mode=mode, groups=groups)
+        frames.append(frame)
+        self.frames += 1
+        self.valid_groups += len(groups)
+        self._frame_rejected = 0
+        if not self._settled:
+            self._learn(frame)
+        return True
+
+    def _learn_lines(
+        self, lines: list[bytes], found: list[tuple[str, Group] | None], mode: TicMode
+    ) -> bool:
+        """Check the lines of a frame not seen lately; tell whether all are good."""
+        allowed = self._allowed
+        for index, known in enumerate(found):
+            if known is None:
+                entry = self._check(lines[index])
+                if entry is None or entry[2] is not mode or not allowed[entry[3]]:
+                    return False
+                found[index] = (entry[0], entry[1])
+        return self._allowed is allowed
+
     def _lines(self, lines: list[bytes], frames: list[Frame]) -> None:
         """Check and collect the groups of complete lines, in order."""
-        # The hot path. Most groups repeat unchanged from frame to frame; once
-        # the mode is settled, such a group is taken straight from `_runs`
-        # (which only ever holds groups of the settled mode and an accepted
-        # checksum method) unless its label repeats. Everything else (new
-        # groups, the first group of a frame, STX/ETX/EOT, noise) takes the
-        # careful path in `_line`.
-        runs = self._runs
+        # Most groups repeat unchanged from frame to frame; once the mode is
+        # settled, such a group is taken straight from `_known` (which only
+        # ever holds groups of the settled mode and an accepted checksum
+        # method) unless its label repeats or opens a frame. Everything else
+        # (new groups, STX/ETX/EOT, noise) takes the careful path in `_line`.
+        known = self._known
         groups = self._groups
         valid = 0
         for line in lines:
-            group = runs.get(line)
-            if group is not None and groups and group[0] not in groups:
-                groups[group[0]] = group
+            entry = known.get(line)
+            if entry is not None and groups and entry[0] not in groups and not entry[4]:
+                groups[entry[0]] = entry[1]
                 valid += 1
                 continue
             self.valid_groups += valid
             valid = 0
             self._line(line, frames)
-            runs = self._runs
+            known = self._known
             groups = self._groups
         self.valid_groups += valid
         if len(groups) >= _MAX_GROUPS:
@@ -278,7 +334,7 @@ class FrameDecoder:
         """Handle one line on the careful path."""
         if not line:
             return
-        entry = self._others.get(line) or self._check(line)
+        entry = self._known.get(line) or self._others.get(line) or self._check(line)
         if entry is not None:
             self._add(entry, frames)
             return
@@ -334,16 +390,16 @@ class FrameDecoder:
         entry = _check_line(line)
         if entry is None:
             return None
-        _, group, mode, kind, opens_frame = entry
+        mode, kind = entry[2], entry[3]
         if kind != _STANDARD and self.checksum_method is None:
             self._vote_method(kind)
         if not self._allowed[kind]:
             return entry
-        if len(self._runs) >= _CACHE_SIZE or len(self._others) >= _CACHE_SIZE:
-            self._runs.clear()
-            self._others.clear()
-        if mode is self._mode and not opens_frame:
-            self._runs[line] = group
+        if len(self._known) >= _CACHE_SIZE or len(self._others) >= _CACHE_SIZE:
+            self._forget()
+        if mode is self._mode:
+            self._known[line] = entry
+            self._pairs[line] = (entry[0], entry[1])
         else:
             self._others[line] = entry
         return entry
@@ -389,7 +445,12 @@ class FrameDecoder:
     def _narrow(self) -> None:
         """Apply a newly settled mode or checksum method to later groups."""
         self._allowed = _allowed_kinds(self._mode, self.checksum_method)
-        self._runs.clear()
+        self._forget()
+
+    def _forget(self) -> None:
+        """Empty the memos of checked lines."""
+        self._known.clear()
+        self._pairs.clear()
         self._others.clear()
 
     def _start_frame(self) -> None:
