@@ -117,6 +117,8 @@ def test_replay_refuses_to_serve_beyond_loopback(
         ("127.0.0.1:8080", ("127.0.0.1", 8080)),
         ("[::1]:0", ("::1", 0)),
         ("localhost:2000", ("localhost", 2000)),
+        ("2000", ("127.0.0.1", 2000)),
+        (":0", ("127.0.0.1", 0)),
     ],
 )
 def test_loopback_addresses_are_accepted(
@@ -126,7 +128,7 @@ def test_loopback_addresses_are_accepted(
 
 
 @pytest.mark.parametrize(
-    "address", ["8080", "127.0.0.1:", "127.0.0.1:99999", "ser2net:2000"]
+    "address", ["127.0.0.1:", "127.0.0.1:99999", "ser2net:2000", "10.0.0.2:80"]
 )
 def test_malformed_or_remote_addresses_are_refused(address: str) -> None:
     with pytest.raises(ReplayError):

@@ -25,6 +25,7 @@ BITS_PER_BYTE: Final = 10
 # Bytes are sent in slices this long, so the pace stays close to the line's.
 SLICE_S: Final = 0.05
 _LAST_BYTES_S: Final = 0.5
+DEFAULT_HOST: Final = "127.0.0.1"
 
 type Sink = Callable[[bytes], Awaitable[None]]
 
@@ -61,11 +62,14 @@ async def play(source: FrameSource, sink: Sink, speed: float) -> int:
 
 
 def parse_tcp_address(address: str, *, allow_remote: bool) -> tuple[str, int]:
-    """Split HOST:PORT, refusing a host that is not loopback unless allowed."""
-    host, separator, port_text = address.rpartition(":")
-    host = host.removeprefix("[").removesuffix("]")
-    if not separator or not host or not port_text.isdecimal():
-        raise ReplayError(f"expected HOST:PORT, got {address!r}")
+    """Split [HOST:]PORT, refusing a host that is not loopback unless allowed.
+
+    Without a host the replay listens on 127.0.0.1.
+    """
+    host, _, port_text = address.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]") or DEFAULT_HOST
+    if not port_text.isdecimal():
+        raise ReplayError(f"expected [HOST:]PORT, got {address!r}")
     port = int(port_text)
     if port > 65535:
         raise ReplayError(f"port {port} is out of range")

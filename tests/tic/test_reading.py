@@ -205,3 +205,16 @@ def test_early_linky_label_variants_fill_the_same_fields() -> None:
     assert reading.max_apparent_power_yesterday is not None
     assert reading.max_apparent_power_yesterday.value == 5661
     assert reading.phase_max_apparent_power_today[2].value == 2000
+
+
+def test_pulse_counters_of_older_meters_are_kept() -> None:
+    groups = [
+        Group("ADCO", "021330000106"),
+        Group("GAZ", "0012345"),
+        Group("AUTRE", "0000007"),
+    ]
+    frames, _ = decode(encode_frame(groups, TicMode.HISTORICAL))
+
+    reading = reading_from_frame(frames[0])
+
+    assert reading.pulse_counts == {"gaz": 12345, "autre": 7}

@@ -34,8 +34,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     output = parser.add_mutually_exclusive_group(required=True)
     output.add_argument(
         "--tcp",
-        metavar="HOST:PORT",
-        help="serve on this address (loopback only; port 0 picks a free one)",
+        metavar="[HOST:]PORT",
+        help="serve on this address (default host 127.0.0.1, loopback only;"
+        " port 0 picks a free one)",
     )
     output.add_argument(
         "--pty", action="store_true", help="play on a new pseudo-terminal"

@@ -55,8 +55,10 @@ class MeterReading:
     Units are in the field names. Per-phase mappings are keyed by phase number
     (1-3); a single-phase meter's current is phase 1. Energy indexes are keyed
     by their label in lower case (``base``, ``hchc``, ``bbrhcjb``, ``east``,
-    ``easf01``, ``easd04``, ``eait``...). `meter_address` and `prm` identify a
-    household: they are left out of `repr` and must never be logged.
+    ``easf01``, ``easd04``, ``eait``...); `pulse_counts` holds the GAZ and
+    AUTRE counters some pre-Linky meters relay from other meters.
+    `meter_address` and `prm` identify a household: they are left out of
+    `repr` and must never be logged.
     """
 
     mode: TicMode
@@ -109,6 +111,7 @@ class MeterReading:
     # Energy indexes.
     energy_wh: dict[str, int] = field(default_factory=dict)
     reactive_energy_varh: dict[str, int] = field(default_factory=dict)
+    pulse_counts: dict[str, int] = field(default_factory=dict)
     # Status and outputs.
     status: StatusRegister | None = None
     status_word: str | None = None
@@ -357,6 +360,8 @@ _HANDLERS: Final[dict[str, _Handler]] = {
     **{label: _energy(label) for label in HISTORICAL_INDEX_LABELS},
     **{label: _energy(label) for label in STANDARD_INDEX_LABELS},
     **{label: _reactive(label) for label in REACTIVE_INDEX_LABELS},
+    "GAZ": _indexed("pulse_counts", "gaz"),
+    "AUTRE": _indexed("pulse_counts", "autre"),
     # Status and outputs.
     "STGE": _status,
     "MOTDETAT": _set_text("status_word"),
