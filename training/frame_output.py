@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Final, TextIO, cast
+from typing import TYPE_CHECKING, Final, TextIO
 
 if TYPE_CHECKING:
     from custom_components.linky_activity.tic.frame import Frame, Group
@@ -53,11 +53,10 @@ class FrameWriter:
         """Render a frame as one JSON object on one line."""
         self.written += 1
         groups = frame.groups.values()
-        known = list(map(self._fragments.get, map(id, groups)))
-        if None in known:
+        try:
+            parts = list(map(self._fragments.__getitem__, map(id, groups)))
+        except KeyError:
             parts = [self._fragment(group) for group in groups]
-        else:
-            parts = cast("list[str]", known)
         return f'{{"mode": "{frame.mode}", "groups": {{{", ".join(parts)}}}}}\n'
 
     def _fragment(self, group: Group) -> str:

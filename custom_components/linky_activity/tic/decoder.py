@@ -22,6 +22,7 @@ _SP: Final = 0x20
 _STRIP_PARITY: Final = bytes(range(128)) * 2
 _CONTROL: Final = re.compile(rb"([\x02\x03\x04])")
 _CONTROLS: Final = b"\x02\x03\x04"
+_STX_LINE: Final = b"\x02"
 _BOUNDARY: Final = re.compile(rb"[\r\n\x02\x03\x04]")
 _LINE_ENDS: Final = b"\r\n"
 # The longest group of either specification (PJOURF+1) is about 110 bytes.
@@ -272,11 +273,16 @@ class FrameDecoder:
         return tail
 
     def _whole_frame(self, part: bytes, mode: TicMode, frames: list[Frame]) -> bool:
-        """Hand out the frame `part` holds if every line is a known group."""
-        start = part.rfind(b"\x02")
-        if start < 0 or part[:start].strip(b"\r\n") or b"\x04" in part:
+        """Hand out the frame `part` holds if it is STX and known groups only.
+
+        Split at line ends, a healthy frame is STX alone on the first line,
+        then groups. No memoised group holds a control character or is
+        empty, so a frame with noise, EOT or a blank line fails the lookup.
+        """
+        lines = part.splitlines()
+        if not lines or lines[0] != _STX_LINE:
             return False
-        lines = part[start + 1 :].lstrip(b"\r\n").splitlines()
+        del lines[0]
         found = list(map(self._pairs.get, lines))
         if None in found and not self._learn_lines(lines, found, mode):
             return False
