@@ -36,7 +36,7 @@ class Subcommand(Protocol):
 
 def _load(name: str) -> Subcommand:
     """Import the module that implements one subcommand."""
-    module: Subcommand = importlib.import_module(SUBCOMMANDS[name])  # type: ignore[assignment]
+    module: Subcommand = importlib.import_module(SUBCOMMANDS[name])
     return module
 
 
