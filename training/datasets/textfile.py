@@ -126,8 +126,12 @@ def read_numeric(
     Blank lines are accepted only at the end of the file. `first_line` is
     the 1-based number of the next line in the file.
     """
-    values: list[np.ndarray] = []
+    columns = layout.fields - layout.skip_fields
+    # Counting lines first lets the columns be filled in place: no second
+    # copy of a multi-gigabyte file's numbers at the end.
+    values = np.empty((columns, _remaining_lines(handle)))
     texts: list[np.ndarray] = []
+    filled = 0
     line_no = first_line
     saw_blank_end = False
     for raw_lines in _chunks(path, handle, progress=progress):
@@ -139,18 +143,31 @@ def read_numeric(
             chunk_values, chunk_text = _parse_chunk(
                 path, layout, lines, line_no, keep_text=keep_text
             )
-            values.append(chunk_values)
+            values[:, filled : filled + len(lines)] = chunk_values
+            filled += len(lines)
             if chunk_text is not None:
                 texts.append(chunk_text)
         line_no += len(raw_lines)
-    columns = layout.fields - layout.skip_fields
     return NumericRows(
-        values=_join(values, np.empty((columns, 0)), axis=1),
+        values=values[:, :filled],
         text=_join(texts, np.empty((0, layout.skip_fields), dtype=str), axis=0)
         if keep_text
         else None,
         first_line=first_line,
     )
+
+
+def _remaining_lines(handle: BinaryIO) -> int:
+    """Count the lines left in a file, leaving its position where it was."""
+    start = handle.tell()
+    count = 0
+    last = b"\n"
+    while block := handle.read(1 << 22):
+        count += block.count(b"\n")
+        last = block[-1:]
+    handle.seek(start)
+    # A last line without its newline is a line too.
+    return count + (last != b"\n")
 
 
 def _join(parts: list[np.ndarray], empty: np.ndarray, *, axis: int) -> np.ndarray:
