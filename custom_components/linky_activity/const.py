@@ -10,5 +10,10 @@ CONF_MODE: Final = "mode"
 CONF_PUBLISH_INTERVAL: Final = "publish_interval"
 
 MODE_AUTO: Final = "auto"
+MODE_HISTORICAL: Final = "historical"
+MODE_STANDARD: Final = "standard"
+MODES: Final = (MODE_AUTO, MODE_HISTORICAL, MODE_STANDARD)
 
 DEFAULT_PUBLISH_INTERVAL_S: Final = 10
+MIN_PUBLISH_INTERVAL_S: Final = 1
+MAX_PUBLISH_INTERVAL_S: Final = 3600
