@@ -126,7 +126,7 @@ def _power_series(path: Path) -> np.ndarray:
     return np.asarray(np.nan_to_num(rows, nan=0.0), dtype=np.float64) / 0.95
 
 
-def _synthetic_model() -> ActivityModel:
+def synthetic_model() -> ActivityModel:
     """Build a forest shaped like the shipped one (24 full trees, depth 6)."""
     rng = np.random.default_rng(0)
     trees = 24
@@ -169,7 +169,7 @@ def _model(path: Path | None) -> tuple[ActivityModel, str]:
     """Return the model to run and a line describing it."""
     chosen = path or (SHIPPED_MODEL if SHIPPED_MODEL.is_file() else None)
     if chosen is None:
-        model = _synthetic_model()
+        model = synthetic_model()
         return model, (
             f"model: none shipped yet, synthetic forest of {model.tree_count}"
             " trees (depth 6)"
