@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from hypothesis import given, settings, strategies as st
 import numpy as np
 import pytest
 
@@ -178,3 +179,47 @@ def test_memory_stays_bounded_as_days_go_by(uci_house: Series) -> None:
 def test_a_corrupt_stored_detector_raises_state_error(state: object) -> None:
     with pytest.raises(StateError):
         ActivityDetector.from_dict(state, PARIS_CONFIG)
+
+
+_readings = st.lists(
+    st.tuples(
+        st.one_of(
+            st.floats(min_value=0.0, max_value=5.0),
+            st.floats(min_value=-7200.0, max_value=90_000.0),
+        ),
+        st.one_of(
+            st.floats(min_value=0.0, max_value=12_000.0),
+            st.sampled_from([float("nan"), float("inf"), -1.0]),
+        ),
+        st.sampled_from([None, True, False]),
+        st.one_of(st.none(), st.integers(min_value=0, max_value=10**9)),
+    ),
+    max_size=300,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_readings)
+def test_any_reading_stream_gives_finite_states_and_never_raises(
+    readings: list[tuple[float, float, bool | None, int | None]],
+) -> None:
+    detector = ActivityDetector(PARIS_CONFIG, _logistic_model())  # type: ignore[arg-type]
+    t = 1_767_571_200.0
+    for step, va, flag, energy in readings:
+        t += step
+        state = detector.update(t, va, flag, energy)
+        if state is None:
+            continue
+        numbers = [
+            state.score,
+            state.power_va,
+            state.night_excess_va,
+            state.night_threshold_va,
+            state.inactive_for_s,
+            state.inactivity_threshold_s,
+        ]
+        assert np.isfinite(numbers).all()
+        assert state.probability is not None
+        assert 0.0 <= state.probability <= 1.0
+
+    json.dumps(detector.to_dict(), allow_nan=False)
