@@ -10,6 +10,8 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
+from custom_components.linky_activity.tic.encoder import encode_frame
+from custom_components.linky_activity.tic.frame import Group, TicMode
 from training.cli import main
 
 if TYPE_CHECKING:
@@ -174,3 +176,19 @@ def test_decode_never_imports_numpy_scikit_learn_or_home_assistant() -> None:
 
     assert "heavy: []" in result.stderr
     assert json.loads(result.stdout)["groups"]["PAPP"]["value"] == "01890"
+
+
+def test_json_output_escapes_quotes_and_backslashes_in_values(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    message = 'SAY "HI" \\ BYE'
+    capture = tmp_path / "message.bin"
+    capture.write_bytes(
+        encode_frame(
+            [Group("ADSC", "031664000108"), Group("MSG1", message)], TicMode.STANDARD
+        )
+    )
+
+    _, out, _ = _decode(capsys, "--json", str(capture))
+
+    assert json.loads(out)["groups"]["MSG1"]["value"] == message

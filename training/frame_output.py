@@ -17,6 +17,17 @@ _ADDRESS_KEPT: Final = 6
 _FRAGMENT_CACHE_SIZE: Final = 8192
 
 
+def _json_string(text: str) -> str:
+    """Quote a string for JSON.
+
+    Checked groups hold printable ASCII only, so quotes and backslashes are
+    all that may need escaping; anything else goes through the json module.
+    """
+    if text.isascii() and text.isprintable():
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return json.dumps(text)
+
+
 def redact_value(label: str, value: str) -> str:
     """Return a group's data field with any household identifier masked."""
     if label in _ADDRESS_LABELS:
@@ -73,8 +84,10 @@ class FrameWriter:
 
     def _json_fragment(self, group: Group) -> str:
         """Render one group as a JSON object member."""
-        body = {"value": self._value(group), "horodate": group.horodate}
-        return f"{json.dumps(group.label)}: {json.dumps(body)}"
+        label = _json_string(group.label)
+        value = _json_string(self._value(group))
+        horodate = "null" if group.horodate is None else _json_string(group.horodate)
+        return f'{label}: {{"value": {value}, "horodate": {horodate}}}'
 
     def _text_block(self, frame: Frame) -> str:
         """Render a frame as an aligned table of its groups."""
