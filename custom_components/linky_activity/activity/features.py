@@ -94,6 +94,8 @@ MAX_VA: Final = 1_000_000.0
 MAX_TIMESTAMP_S: Final = 32_503_680_000.0  # Year 3000.
 
 STATE_VERSION: Final = 1
+# Marks an empty ring slot; no real minute index comes near it.
+NO_MINUTE: Final = -(2**62)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,13 +161,13 @@ class FeatureStream:
         self._prev_va = 0.0
         self._minute = -1
         self._clear_minute()
-        self._ctx_minute = [-1] * CONTEXT_MINUTES
+        self._ctx_minute = [NO_MINUTE] * CONTEXT_MINUTES
         self._ctx_mean = [0.0] * CONTEXT_MINUTES
         self._ctx_min = [0.0] * CONTEXT_MINUTES
         self._ctx_max = [0.0] * CONTEXT_MINUTES
         self._ctx_steps100 = [0] * CONTEXT_MINUTES
         self._ctx_steps500 = [0] * CONTEXT_MINUTES
-        self._energy_minute = [-1] * (INDEX_WINDOW_MIN + 1)
+        self._energy_minute = [NO_MINUTE] * (INDEX_WINDOW_MIN + 1)
         self._energy_t = [0.0] * (INDEX_WINDOW_MIN + 1)
         self._energy_wh = [0] * (INDEX_WINDOW_MIN + 1)
 
@@ -443,7 +445,7 @@ class FeatureStream:
             if 0.0 <= power <= MAX_INDEX_POWER_W:
                 return power, True
             # A meter swap or an index switch: start the window afresh.
-            self._energy_minute = [-1] * size
+            self._energy_minute = [NO_MINUTE] * size
             self._energy_minute[slot] = minute
             return 0.0, False
         return 0.0, False
