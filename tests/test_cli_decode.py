@@ -192,3 +192,12 @@ def test_json_output_escapes_quotes_and_backslashes_in_values(
     _, out, _ = _decode(capsys, "--json", str(capture))
 
     assert json.loads(out)["groups"]["MSG1"]["value"] == message
+
+
+def test_summary_gives_the_mode_seen_even_when_too_few_frames_settle_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, _, err = _decode(capsys, str(FIXTURES / "standard-mono-hc-goteleinfo.txt"))
+
+    assert "1 frames, 38 valid groups" in err
+    assert "mode: standard (not settled)" in err

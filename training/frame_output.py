@@ -20,12 +20,12 @@ _FRAGMENT_CACHE_SIZE: Final = 8192
 def _json_string(text: str) -> str:
     """Quote a string for JSON.
 
-    Checked groups hold printable ASCII only, so quotes and backslashes are
-    all that may need escaping; anything else goes through the json module.
+    The decoder only accepts printable 7-bit ASCII, where quotes and
+    backslashes are all that need escaping; json.dumps handles the rest.
     """
-    if text.isascii() and text.isprintable():
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return json.dumps(text)
+    if '"' in text or "\\" in text or not text.isascii() or not text.isprintable():
+        return json.dumps(text)
+    return f'"{text}"'
 
 
 def redact_value(label: str, value: str) -> str:
@@ -45,11 +45,10 @@ class FrameWriter:
         self._as_json = as_json
         self._redact = redact
         self.written = 0
-        # The decoder shares one Group object between all the frames in which
-        # a group repeats unchanged, so each group's rendering is memoised by
-        # identity; the groups are kept alive so that their ids stay theirs.
-        self._fragments: dict[int, str] = {}
-        self._kept: list[Group] = []
+        # Most groups repeat unchanged from frame to frame, so each group's
+        # JSON member is memoised; so is the start of each label's member.
+        self._fragments: dict[Group, str] = {}
+        self._openings: dict[str, str] = {}
 
     def write(self, frames: list[Frame]) -> None:
         """Write a batch of frames with one write to the stream."""
@@ -63,31 +62,35 @@ class FrameWriter:
     def _json_line(self, frame: Frame) -> str:
         """Render a frame as one JSON object on one line."""
         self.written += 1
-        groups = frame.groups.values()
-        try:
-            parts = list(map(self._fragments.__getitem__, map(id, groups)))
-        except KeyError:
-            parts = [self._fragment(group) for group in groups]
-        return f'{{"mode": "{frame.mode}", "groups": {{{", ".join(parts)}}}}}\n'
+        parts = list(map(self._fragments.get, frame.groups.values()))
+        if None in parts:
+            groups = list(frame.groups.values())
+            missing = parts.index(None)
+            while True:
+                parts[missing] = self._fragment(groups[missing])
+                if None not in parts:
+                    break
+                missing = parts.index(None, missing)
+        return f'{{"mode": "{frame.mode}", "groups": {{{", ".join(parts)}}}}}\n'  # type: ignore[arg-type]
 
     def _fragment(self, group: Group) -> str:
         """Return the memoised JSON member of one group."""
-        fragment = self._fragments.get(id(group))
+        fragment = self._fragments.get(group)
         if fragment is None:
-            fragment = self._json_fragment(group)
             if len(self._fragments) >= _FRAGMENT_CACHE_SIZE:
                 self._fragments.clear()
-                self._kept.clear()
-            self._fragments[id(group)] = fragment
-            self._kept.append(group)
+            fragment = self._fragments[group] = self._json_fragment(group)
         return fragment
 
     def _json_fragment(self, group: Group) -> str:
         """Render one group as a JSON object member."""
-        label = _json_string(group.label)
-        value = _json_string(self._value(group))
+        opening = self._openings.get(group.label)
+        if opening is None:
+            opening = self._openings[group.label] = (
+                f'{_json_string(group.label)}: {{"value": '
+            )
         horodate = "null" if group.horodate is None else _json_string(group.horodate)
-        return f'{label}: {{"value": {value}, "horodate": {horodate}}}'
+        return f'{opening}{_json_string(self._value(group))}, "horodate": {horodate}}}'
 
     def _text_block(self, frame: Frame) -> str:
         """Render a frame as an aligned table of its groups."""

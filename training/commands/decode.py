@@ -76,8 +76,11 @@ def run(args: argparse.Namespace) -> int:
             return 2
         batches = _file_batches(path, decoder)
     status = 0
+    seen: TicMode | None = None
     try:
         for batch in batches:
+            if batch:
+                seen = batch[-1].mode
             if args.frames is not None:
                 batch = batch[: args.frames - writer.written]  # noqa: PLW2901
             writer.write(batch)
@@ -91,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
         status = 0
     finally:
         sys.stdout.flush()
-        print(summary(decoder), file=sys.stderr)
+        print(summary(decoder, seen), file=sys.stderr)
     return status
 
 
@@ -132,10 +135,17 @@ def _other(mode: TicMode) -> TicMode:
     return TicMode.HISTORICAL if mode is TicMode.STANDARD else TicMode.STANDARD
 
 
-def summary(decoder: FrameDecoder) -> str:
-    """Describe what the decoder saw, in one line."""
+def summary(decoder: FrameDecoder, seen: TicMode | None = None) -> str:
+    """Describe what the decoder saw, in one line.
+
+    `seen` is the mode of the last frame, shown when too few frames came for
+    the decoder to settle the mode.
+    """
     profile = decoder.profile
-    mode = decoder.mode or "not settled"
+    if decoder.mode is not None:
+        mode = str(decoder.mode)
+    else:
+        mode = f"{seen} (not settled)" if seen is not None else "unknown"
     phases = profile.phases or "not settled"
     producer = {None: "not settled", True: "yes", False: "no"}[profile.producer]
     return (

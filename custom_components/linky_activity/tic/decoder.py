@@ -303,13 +303,15 @@ class FrameDecoder:
     ) -> bool:
         """Check the lines of a frame not seen lately; tell whether all are good."""
         allowed = self._allowed
-        for index, known in enumerate(found):
-            if known is None:
-                entry = self._check(lines[index])
-                if entry is None or entry[2] is not mode or not allowed[entry[3]]:
-                    return False
-                found[index] = (entry[0], entry[1])
-        return self._allowed is allowed
+        index = found.index(None)
+        while True:
+            entry = self._check(lines[index])
+            if entry is None or entry[2] is not mode or not allowed[entry[3]]:
+                return False
+            found[index] = (entry[0], entry[1])
+            if None not in found:
+                return self._allowed is allowed
+            index = found.index(None, index)
 
     def _lines(self, lines: list[bytes], frames: list[Frame]) -> None:
         """Check and collect the groups of complete lines, in order."""
