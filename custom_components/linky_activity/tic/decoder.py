@@ -55,16 +55,15 @@ _METHOD_LOCK_GROUPS: Final = 24
 
 
 class CheckedGroup(NamedTuple):
-    """Pair a checked group with its mode and kind (mode and checksum method)."""
+    """Pair a checked group with its mode and kind (0 standard, 1 or 2 historical).
+
+    The historical kinds tell the checksum method: 1 without the separator
+    before the checksum, 2 with it.
+    """
 
     group: Group
     mode: TicMode
     kind: int
-
-    @property
-    def method(self) -> ChecksumMethod:
-        """Return the checksum method the group used."""
-        return _KIND_METHODS[self.kind]
 
 
 # What the decoder memoises for a checked line: label, group, mode, kind and
