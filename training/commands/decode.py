@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     """Decode the source and print its frames, then the summary."""
     mode = chosen_mode(args.mode)
     decoder = FrameDecoder(mode)
-    writer = FrameWriter(sys.stdout, as_json=args.json, redact=args.redact)
+    writer = FrameWriter(sys.stdout.buffer, as_json=args.json, redact=args.redact)
     if is_serial_source(args.source):
         batches = _serial_batches(args.source, mode, decoder, args.seconds)
     else:

@@ -254,48 +254,41 @@ class FrameDecoder:
         return rest
 
     def _frames(self, buffer: bytes, frames: list[Frame]) -> bytes:
-        """Decode each STX ... ETX stretch; return what follows the last ETX."""
-        # The hot path of a healthy line: a frame whose lines are all known
-        # groups is built in one go, with the loops in C. Anything else (the
-        # rest of a frame begun in an earlier chunk, noise, EOT, a repeated
-        # label) goes line by line, and ends with the ETX that closed it.
+        """Decode each stretch that ends in ETX; return what follows the last ETX."""
+        # The hot path of a healthy line. Split at line ends, a whole frame is
+        # STX alone on the first line, then groups; if every group is one the
+        # memo knows, the frame is built with the loops in C. No memoised
+        # group holds a control character or is empty, so noise, EOT or a
+        # blank line fails the lookup. That, the rest of a frame begun in an
+        # earlier read, or a repeated label, goes line by line instead.
         *parts, tail = buffer.split(b"\x03")
+        lookup = self._pairs.get
+        mode = self._mode
+        built = valid = 0
         for part in parts:
+            if mode is not None and not self._groups:
+                lines = part.splitlines()
+                if lines and lines[0] == _STX_LINE:
+                    del lines[0]
+                    found = list(map(lookup, lines))
+                    if None not in found or self._learn_lines(lines, found, mode):
+                        groups = dict(found)  # type: ignore[arg-type]
+                        if len(groups) == len(lines) and groups:
+                            frame = Frame(mode=mode, groups=groups)
+                            frames.append(frame)
+                            built += 1
+                            valid += len(groups)
+                            if self._frame_rejected:
+                                self._frame_rejected = 0
+                            if not self._settled:
+                                self._learn(frame)
+                            continue
+            self._lines(part.splitlines(), frames)
+            self._control(ETX, frames)
             mode = self._mode
-            if (
-                mode is None
-                or self._groups
-                or not self._whole_frame(part, mode, frames)
-            ):
-                self._lines(part.splitlines(), frames)
-                self._control(ETX, frames)
+        self.frames += built
+        self.valid_groups += valid
         return tail
-
-    def _whole_frame(self, part: bytes, mode: TicMode, frames: list[Frame]) -> bool:
-        """Hand out the frame `part` holds if it is STX and known groups only.
-
-        Split at line ends, a healthy frame is STX alone on the first line,
-        then groups. No memoised group holds a control character or is
-        empty, so a frame with noise, EOT or a blank line fails the lookup.
-        """
-        lines = part.splitlines()
-        if not lines or lines[0] != _STX_LINE:
-            return False
-        del lines[0]
-        found = list(map(self._pairs.get, lines))
-        if None in found and not self._learn_lines(lines, found, mode):
-            return False
-        groups = dict(found)  # type: ignore[arg-type]
-        if len(groups) != len(lines) or not groups:
-            return False
-        frame = Frame(mode=mode, groups=groups)
-        frames.append(frame)
-        self.frames += 1
-        self.valid_groups += len(groups)
-        self._frame_rejected = 0
-        if not self._settled:
-            self._learn(frame)
-        return True
 
     def _learn_lines(
         self, lines: list[bytes], found: list[tuple[str, Group] | None], mode: TicMode
