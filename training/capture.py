@@ -7,17 +7,13 @@ import stat
 from typing import TYPE_CHECKING, Final, Protocol
 
 from custom_components.linky_activity.tic.frame import TicMode
+from custom_components.linky_activity.tic.line import BAUD_RATES, DATA_BITS
 
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Iterator
     from pathlib import Path
 
-# Both modes use 7 data bits, even parity, one stop bit; only the rate differs.
-BAUD_RATES: Final[dict[TicMode, int]] = {
-    TicMode.HISTORICAL: 1200,
-    TicMode.STANDARD: 9600,
-}
 URL_SCHEMES: Final = ("socket://", "rfc2217://", "esphome://", "tcp://")
 FILE_CHUNK: Final = 1 << 20
 SERIAL_CHUNK: Final = 4096
@@ -96,7 +92,7 @@ class SerialSource:
             port: _Port = serial_for_url(
                 self.url,
                 baudrate=BAUD_RATES[mode],
-                byte_size=7,
+                byte_size=DATA_BITS,
                 parity=Parity.EVEN,
                 stopbits=1,
                 read_timeout=READ_TIMEOUT_S,

@@ -11,7 +11,7 @@ import termios
 import tty
 from typing import TYPE_CHECKING, Final
 
-from training.capture import BAUD_RATES
+from custom_components.linky_activity.tic.line import BAUD_RATES, BITS_PER_BYTE
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
-# 7E1 framing: a start bit, 7 data bits, a parity bit and a stop bit.
-BITS_PER_BYTE: Final = 10
 # Bytes are sent in slices this long, so the pace stays close to the line's.
 SLICE_S: Final = 0.05
 _LAST_BYTES_S: Final = 0.5
