@@ -18,7 +18,10 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 BACKOFF_INITIAL_S: Final = 1.0
-BACKOFF_MAX_S: Final = 60.0
+# Entities must come back within ten seconds of the line working again, and a
+# new attempt is cheap (a local open, or one TCP connection), so the wait
+# between attempts stays short however long the line has been down.
+BACKOFF_MAX_S: Final = 5.0
 # A meter sends a frame every one to two seconds; several missed frames in a
 # row mean a silent meter, a cut TIC output or (in auto mode) the wrong rate.
 STALL_TIMEOUT_S: Final = 12.0

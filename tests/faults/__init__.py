@@ -1,0 +1,1 @@
+"""Fault-injection tests: the integration under every way a real line fails."""
