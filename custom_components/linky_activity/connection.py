@@ -25,9 +25,15 @@ BACKOFF_MAX_S: Final = 5.0
 # A meter sends a frame every one to two seconds; several missed frames in a
 # row mean a silent meter, a cut TIC output or (in auto mode) the wrong rate.
 STALL_TIMEOUT_S: Final = 12.0
+# A healthy line gives a valid group every fraction of a second: bytes with
+# none for this long were read at the wrong rate (or are noise), and auto mode
+# tries the other rate at once rather than after the stall timeout.
+GARBAGE_TIMEOUT_S: Final = 3.0
 
 # Linky meters leave the factory in historical mode, so auto mode tries it first.
 AUTO_MODE_ORDER: Final = (TicMode.HISTORICAL, TicMode.STANDARD)
+NO_DATA: Final = "no data"
+NO_VALID_FRAME: Final = "data but no valid frame (wrong mode?)"
 
 
 class TicConnection:
@@ -88,9 +94,9 @@ class TicConnection:
         if self._link is not None:
             protocol = self._link.protocol
             if protocol.bytes_received == 0:
-                return "no data"
+                return NO_DATA
             if protocol.decoder.frames == 0:
-                return "data but no valid frame (wrong mode?)"
+                return NO_VALID_FRAME
         return self.last_problem or "no valid frame"
 
     def _live(self, counter: Callable[[TicStreamProtocol], int]) -> int:
@@ -121,7 +127,7 @@ class TicConnection:
         return AUTO_MODE_ORDER[self._auto_index % len(AUTO_MODE_ORDER)]
 
     async def _read_once(self) -> bool:
-        """Open the line once and read it until it fails; tell if frames came."""
+        """Open the line once and read it until it fails; tell if to retry at once."""
         rate_of = self._candidate_mode()
         frames_before = self._frames
         self.open_attempts += 1
@@ -139,28 +145,47 @@ class TicConnection:
         self.last_problem = await self._wait_for_end(self._link)
         await self._close_link()
         got_frames = self._frames > frames_before
-        if not got_frames:
-            self._forget_auto_mode()
-        return got_frames
+        # A silent line says nothing about its rate: keep the one that worked,
+        # so the meter is read at once when it speaks again. Garbage says the
+        # rate is wrong, even after frames (the meter's mode was switched).
+        switched = False
+        if self.last_problem == NO_VALID_FRAME or not (
+            got_frames or self.last_problem == NO_DATA
+        ):
+            switched = self._forget_auto_mode()
+        # The other rate is worth trying at once, as is a line that worked.
+        return got_frames or switched
 
     async def _wait_for_end(self, link: SerialLink) -> str:
-        """Wait until the line closes or stops giving frames, and say why."""
+        """Wait until the line closes, falls silent or gives only garbage; say why."""
+        protocol = link.protocol
+        checks_per_stall = round(STALL_TIMEOUT_S / GARBAGE_TIMEOUT_S)
         while True:
             frames_before = self._frames
-            bytes_before = link.protocol.bytes_received
-            done, _ = await asyncio.wait({link.ended}, timeout=STALL_TIMEOUT_S)
-            if done:
-                return link.end_reason()
-            if link.protocol.bytes_received == bytes_before:
-                return "no data"
+            bytes_before = protocol.bytes_received
+            for _ in range(checks_per_stall):
+                groups_before = protocol.decoder.valid_groups
+                bytes_seen = protocol.bytes_received
+                done, _ = await asyncio.wait({link.ended}, timeout=GARBAGE_TIMEOUT_S)
+                if done:
+                    return link.end_reason()
+                if (
+                    protocol.bytes_received > bytes_seen
+                    and protocol.decoder.valid_groups == groups_before
+                ):
+                    return NO_VALID_FRAME
+            if protocol.bytes_received == bytes_before:
+                return NO_DATA
             if self._frames == frames_before:
-                return "data but no valid frame (wrong mode?)"
+                return NO_VALID_FRAME
 
-    def _forget_auto_mode(self) -> None:
-        """Make auto mode try the other line rate on the next attempt."""
-        if self.fixed_mode is None:
-            self.detected_mode = None
-            self._auto_index += 1
+    def _forget_auto_mode(self) -> bool:
+        """Make auto mode try the other line rate next; tell if it will."""
+        if self.fixed_mode is not None:
+            return False
+        self.detected_mode = None
+        self._auto_index += 1
+        return True
 
     def _handle_frame(self, frame: Frame) -> None:
         """Count a valid frame, note the mode and the phases, and hand it on."""

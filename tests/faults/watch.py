@@ -8,12 +8,13 @@ from datetime import timedelta
 import logging
 import time
 from typing import TYPE_CHECKING, Final
+from unittest.mock import patch
 
 from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import entity_registry as er, event as event_helper
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from homeassistant.util.async_ import get_scheduled_timer_handles
 
 from custom_components.linky_activity import connection, hub as hub_module
 
@@ -32,9 +33,38 @@ RECOVERY_LIMIT_S: Final = 10.0
 FIGURES: list[str] = []
 
 
+def _bounds_io(handle: asyncio.TimerHandle) -> bool:
+    """Tell whether a timer is an `asyncio.timeout` deadline.
+
+    Those bound I/O in progress (opening a port, closing one): firing them
+    early would fail an open that a real line completes in milliseconds.
+    """
+    return isinstance(getattr(handle._callback, "__self__", None), asyncio.Timeout)
+
+
 async def fire_after(hass: HomeAssistant, seconds: float) -> None:
-    """Let `seconds` pass for Home Assistant's timers and the event loop's."""
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=seconds))
+    """Let `seconds` pass for every timer but the deadlines of I/O in progress.
+
+    The watchdog, the reconnect backoff, the stall timeout and Home
+    Assistant's own intervals all fire as if the time had passed.
+    """
+    moment = dt_util.utcnow() + timedelta(seconds=seconds)
+    limit = hass.loop.time() + seconds
+    due = [
+        handle
+        for handle in get_scheduled_timer_handles(hass.loop)
+        if not handle.cancelled() and handle.when() <= limit and not _bounds_io(handle)
+    ]
+    with (
+        patch.object(event_helper, "time_tracker_utcnow", return_value=moment),
+        patch.object(
+            event_helper, "time_tracker_timestamp", return_value=moment.timestamp()
+        ),
+    ):
+        for handle in due:
+            if not handle.cancelled():
+                handle._run()
+                handle.cancel()
     await hass.async_block_till_done()
 
 
@@ -64,7 +94,9 @@ async def let_outage_last(hass: HomeAssistant, hub: LinkyHub, attempts: int) -> 
         if not hub.available and hub.connection.open_attempts >= target:
             return
         await fire_after(hass, connection.BACKOFF_MAX_S + hub_module.WATCHDOG_S)
-        await asyncio.sleep(0.02)
+        # Real time for the line to deliver: a line that sends must look
+        # like one that sends at every stall check.
+        await asyncio.sleep(0.1)
     raise AssertionError("the outage never reached the asked number of attempts")
 
 
