@@ -25,7 +25,7 @@ from .entity import LinkyEntity, add_entities_as_labels_appear
 from .publish import Aggregate
 from .tic.labels import HISTORICAL_INDEX_LABELS, REACTIVE_INDEX_LABELS
 from .tic.status import BreakerState
-from .tic.tariff import TariffPeriod, TempoColour
+from .tic.tariff import ContractKind, TariffPeriod, TempoColour
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -321,7 +321,17 @@ TARIFF_SENSORS: tuple[LinkySensorEntityDescription, ...] = (
     LinkySensorEntityDescription(
         key="contract",
         translation_key="contract",
+        device_class=SensorDeviceClass.ENUM,
+        options=[kind.value for kind in ContractKind],
         entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda reading: reading.contract_kind,
+        exists_fn=lambda reading, _: reading.contract is not None,
+    ),
+    LinkySensorEntityDescription(
+        key="contract_label",
+        translation_key="contract_label",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         value_fn=lambda reading: reading.contract,
     ),
 )
