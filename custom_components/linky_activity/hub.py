@@ -6,7 +6,7 @@ import asyncio
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 import logging
 from typing import TYPE_CHECKING, Final
@@ -71,18 +71,6 @@ def _max_power_w(reading: MeterReading) -> float:
     return DEFAULT_MAX_POWER_W
 
 
-@dataclass(slots=True)
-class LinkStats:
-    """Count what the link delivered during the current publish interval."""
-
-    frames: int = 0
-
-    def take(self) -> int:
-        """Return the frame count and start a new interval."""
-        frames, self.frames = self.frames, 0
-        return frames
-
-
 class LinkyHub:
     """Run one meter's link and fan its readings out.
 
@@ -101,11 +89,11 @@ class LinkyHub:
         )
         self.latest: MeterReading | None = None
         self.available = False
-        self.link_lost_logged = False
+        self._lost_logged = False
         self.publish_interval_s = entry_publish_interval(entry)
         self.frames_per_second: float | None = None
         self.recent_frames: deque[Frame] = deque(maxlen=RECENT_FRAMES)
-        self._stats = LinkStats()
+        self._frames_in_interval = 0
         self._guard: IndexGuard | None = None
         self._reading_listeners: list[ReadingListener] = []
         self._publish_listeners: list[CALLBACK_TYPE] = []
@@ -220,7 +208,8 @@ class LinkyHub:
     @callback
     def _publish(self, _now: datetime) -> None:
         """Let every entity write its state for the interval that just ended."""
-        self.frames_per_second = round(self._stats.take() / self.publish_interval_s, 2)
+        frames, self._frames_in_interval = self._frames_in_interval, 0
+        self.frames_per_second = round(frames / self.publish_interval_s, 2)
         self._notify_publish()
 
     def _notify_publish(self) -> None:
@@ -237,7 +226,7 @@ class LinkyHub:
         received_at = dt_util.utcnow()
         reading = self._guarded(reading_from_frame(frame))
         self.recent_frames.append(frame)
-        self._stats.frames += 1
+        self._frames_in_interval += 1
         self.latest = reading
         self._arm_watchdog()
         if not self._first_reading.done() and reading.meter_address is not None:
@@ -246,9 +235,9 @@ class LinkyHub:
             listener(reading, received_at)
         if not self.available:
             self.available = True
-            if self.link_lost_logged:
+            if self._lost_logged:
                 _LOGGER.info("Meter link back on %s", self.connection.url)
-                self.link_lost_logged = False
+                self._lost_logged = False
             self._notify_publish()
 
     def _guarded(self, reading: MeterReading) -> MeterReading:
@@ -292,7 +281,7 @@ class LinkyHub:
         if not self.available:
             return
         self.available = False
-        self.link_lost_logged = True
+        self._lost_logged = True
         _LOGGER.info(
             "Meter link lost on %s: no valid frame for %.0f s (%s)",
             self.connection.url,
