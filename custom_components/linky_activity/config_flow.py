@@ -117,9 +117,6 @@ class LinkyActivityConfigFlow(ConfigFlow, domain=DOMAIN):
             _LOGGER.debug("Probing %s failed: %s (%s)", port, err.reason, err)
             errors["base"] = err.reason
             return None
-        if result.reading.meter_address is None:
-            errors["base"] = "no_valid_frame"
-            return None
         return result
 
     @override
@@ -132,10 +129,7 @@ class LinkyActivityConfigFlow(ConfigFlow, domain=DOMAIN):
             port, mode = user_input[CONF_PORT], user_input[CONF_MODE]
             result = await self._async_probe(port, mode, errors)
             if result is not None:
-                assert result.reading.meter_address is not None
-                await self.async_set_unique_id(
-                    meter_unique_id(result.reading.meter_address)
-                )
+                await self.async_set_unique_id(meter_unique_id(result.meter_address))
                 self._abort_if_unique_id_configured()
                 return self.async_create_entry(
                     title=TITLE, data={CONF_PORT: port, CONF_MODE: mode}
@@ -158,10 +152,10 @@ class LinkyActivityConfigFlow(ConfigFlow, domain=DOMAIN):
         self._async_abort_entries_match({CONF_PORT: port})
         errors: dict[str, str] = {}
         result = await self._async_probe(port, MODE_AUTO, errors)
-        if result is None or result.reading.meter_address is None:
+        if result is None:
             return self.async_abort(reason="not_linky")
 
-        await self.async_set_unique_id(meter_unique_id(result.reading.meter_address))
+        await self.async_set_unique_id(meter_unique_id(result.meter_address))
         self._abort_if_unique_id_configured(updates={CONF_PORT: port})
         self._discovered_port = port
         self._discovered = result
@@ -199,10 +193,7 @@ class LinkyActivityConfigFlow(ConfigFlow, domain=DOMAIN):
             async with self._port_free(entry, port):
                 result = await self._async_probe(port, mode, errors)
             if result is not None:
-                assert result.reading.meter_address is not None
-                await self.async_set_unique_id(
-                    meter_unique_id(result.reading.meter_address)
-                )
+                await self.async_set_unique_id(meter_unique_id(result.meter_address))
                 self._abort_if_unique_id_mismatch(reason="wrong_meter")
                 return self.async_update_reload_and_abort(
                     entry, data_updates={CONF_PORT: port, CONF_MODE: mode}

@@ -48,10 +48,11 @@ class NoValidFrameError(ProbeError):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ProbeResult:
-    """Hold what a successful probe read: the mode and the first full reading."""
+    """Hold what a successful probe read: the mode and the first named reading."""
 
     mode: TicMode
     reading: MeterReading
+    meter_address: str
 
 
 class _ProbeProtocol(TicStreamProtocol):
@@ -104,7 +105,13 @@ async def probe_port(url: str, mode: TicMode | None) -> ProbeResult:
         protocol = await _listen(url, rate_of, mode)
         saw_data = saw_data or protocol.bytes_received > 0
         if protocol.done.done() and (frame := protocol.done.result()) is not None:
-            return ProbeResult(mode=frame.mode, reading=reading_from_frame(frame))
+            reading = reading_from_frame(frame)
+            if reading.meter_address:
+                return ProbeResult(
+                    mode=frame.mode,
+                    reading=reading,
+                    meter_address=reading.meter_address,
+                )
     if saw_data:
         raise NoValidFrameError
     raise NoDataError
