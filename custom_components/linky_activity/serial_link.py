@@ -10,20 +10,14 @@ from typing import TYPE_CHECKING, Final
 
 from serialx import Parity, StopBits, create_serial_connection
 
-from .tic.frame import TicMode
+from .tic.line import BAUD_RATES, DATA_BITS
 
 if TYPE_CHECKING:
+    from .tic.frame import TicMode
     from .tic.protocol import TicStreamProtocol
 
 _LOGGER = logging.getLogger(__name__)
 
-# Both TIC modes use 7 data bits, even parity and one stop bit; only the rate
-# differs (Enedis-NOI-CPT_02E for historical, Enedis-NOI-CPT_54E for standard).
-BAUD_RATES: Final[dict[TicMode, int]] = {
-    TicMode.HISTORICAL: 1200,
-    TicMode.STANDARD: 9600,
-}
-DATA_BITS: Final = 7
 OPEN_TIMEOUT_S: Final = 10.0
 CLOSE_TIMEOUT_S: Final = 5.0
 
