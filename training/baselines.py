@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from custom_components.linky_activity.activity.features import FEATURE_NAMES
+from custom_components.linky_activity.activity.night_baseline import NightBaseline
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -22,11 +25,14 @@ __all__ = [
     "BASELOAD_MARGIN_VA",
     "DAY_END_HOUR",
     "DAY_START_HOUR",
+    "MINUTE_ONLY",
     "NIGHT_END_HOUR",
     "BaselineOutput",
     "always_active_daytime",
+    "baselines_for",
     "baseload_threshold",
     "night_max_threshold",
+    "night_reference",
 ]
 
 # One fixed margin for every house, chosen before looking at any labels: the
@@ -152,8 +158,57 @@ def always_active_daytime(table: WindowTable) -> BaselineOutput:
     return BaselineOutput(scores=daytime.astype(np.float64), predicted=daytime)
 
 
+_COLUMN = {name: index for index, name in enumerate(FEATURE_NAMES)}
+
+
+def night_reference(table: WindowTable) -> BaselineOutput:
+    """Call a minute active when the integration's night reference would.
+
+    The integration's `NightBaseline` learns the home's night background
+    without labels and judges each minute's own excess against its learned
+    threshold; here that judgement is applied around the clock (a minute is
+    active when its excess reaches the threshold and is not explained as
+    background), which is what the night reference alone can tell by day.
+    It learns as it goes, so a home recorded for a day or two is judged with
+    the cautious threshold of a home still learning.
+    """
+    reference = NightBaseline(timezone=table.timezone)
+    scores = np.zeros(table.starts_s.size, dtype=np.float64)
+    predicted = np.zeros(table.starts_s.size, dtype=bool)
+    features = table.features
+    for index in np.flatnonzero(np.isfinite(features).all(axis=1)):
+        row = features[index]
+        known = row[_COLUMN["offpeak_known"]] > 0.5
+        status = reference.update(
+            float(table.starts_s[index]),
+            float(row[_COLUMN["va_mean"]]),
+            float(row[_COLUMN["va_min"]]),
+            bool(row[_COLUMN["offpeak"]] > 0.5) if known else None,
+            float(row[_COLUMN["offpeak_elapsed_min"]]),
+            step_up_va=float(row[_COLUMN["step_up_max_va"]]),
+        )
+        scores[index] = status.deviation
+        predicted[index] = status.deviation >= 1.0 and status.background is None
+    return BaselineOutput(scores=scores, predicted=predicted)
+
+
 BASELINES: dict[str, Callable[[WindowTable], BaselineOutput]] = {
     "baseload_threshold": baseload_threshold,
     "night_max": night_max_threshold,
     "daytime": always_active_daytime,
+    "night_reference": night_reference,
 }
+# The night reference reads per-minute statistics: it has no meaning on the
+# thirty-minute load curve.
+MINUTE_ONLY = frozenset({"night_reference"})
+
+
+def baselines_for(
+    resolution: str,
+) -> dict[str, Callable[[WindowTable], BaselineOutput]]:
+    """Return the baselines that apply at a resolution."""
+    return {
+        name: baseline
+        for name, baseline in BASELINES.items()
+        if resolution == "1min" or name not in MINUTE_ONLY
+    }

@@ -60,8 +60,12 @@ def minute_table(
     features: np.ndarray,
     labels: MinuteLabels,
     variant: str,
+    trusted: np.ndarray | None = None,
 ) -> WindowTable:
-    """Build the one-minute table: a minute is scored when labelled and measured."""
+    """Build the one-minute table: a minute is scored when labelled and measured.
+
+    `trusted`, if given, is aligned with `labels.starts_s`.
+    """
     starts = np.concatenate([feature_starts_s, labels.starts_s])
     if starts.size == 0:
         msg = f"{dataset}/{house}: no minute has power or labels"
@@ -81,6 +85,10 @@ def minute_table(
     active[label_rows[placed]] = labels.active[placed]
     scored[label_rows[placed]] = labels.scored[placed]
     scored &= np.isfinite(matrix).all(axis=1)
+    reliable = None
+    if trusted is not None:
+        reliable = np.ones(grid.size, dtype=bool)
+        reliable[label_rows[placed]] = np.asarray(trusted, dtype=bool)[placed]
 
     return WindowTable(
         dataset=dataset,
@@ -97,15 +105,19 @@ def minute_table(
         episode_starts_s=labels.episode_starts_s,
         episode_ends_s=labels.episode_ends_s,
         variant=variant,
+        trusted=reliable,
     )
 
 
-def slot_labels(minutes: WindowTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return slot starts, activity and scoring for the half-hours of a minute table.
+def slot_labels(
+    minutes: WindowTable,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Return slot starts, activity, scoring and trust for a minute table's half-hours.
 
     A slot is active when any of its scored minutes is, and scored when at
     least half of its minutes are: a kettle boiled in a half-hour makes that
-    half-hour active, as a person looking at the load curve would expect.
+    half-hour active, as a person looking at the load curve would expect. An
+    inactive slot is trusted when at most half of its scored minutes are not.
     """
     first = float(np.floor(minutes.starts_s[0] / SLOT_S) * SLOT_S)
     grid = _grid(first, float(np.floor(minutes.starts_s[-1] / SLOT_S) * SLOT_S), SLOT_S)
@@ -116,7 +128,14 @@ def slot_labels(minutes: WindowTable) -> tuple[np.ndarray, np.ndarray, np.ndarra
         rows, weights=minutes.scored & minutes.labels, minlength=grid.size
     )
     scored = scored_minutes >= SLOT_MIN_SCORED_SHARE * per_slot
-    return grid, active_minutes > 0, scored
+    active = active_minutes > 0
+    if minutes.trusted is None:
+        return grid, active, scored, None
+    doubtful = np.bincount(
+        rows, weights=minutes.scored & ~minutes.trusted, minlength=grid.size
+    )
+    trusted = active | (doubtful <= SLOT_MIN_SCORED_SHARE * scored_minutes)
+    return grid, active, scored, trusted
 
 
 def slot_table(
@@ -128,7 +147,7 @@ def slot_table(
     variant: str,
 ) -> WindowTable:
     """Build the thirty-minute table from the load curve and the minute labels."""
-    grid, active, scored = slot_labels(minutes)
+    grid, active, scored, trusted = slot_labels(minutes)
     power = np.full(grid.size, np.nan)
     matrix = np.full((grid.size, FEATURE_COUNT), np.nan)
     rows = _place(grid, np.asarray(slot_starts_s, dtype=np.float64), SLOT_S)
@@ -151,6 +170,7 @@ def slot_table(
         episode_starts_s=minutes.episode_starts_s,
         episode_ends_s=minutes.episode_ends_s,
         variant=variant,
+        trusted=trusted,
     )
 
 
@@ -170,6 +190,7 @@ def stitch(tables: Sequence[WindowTable]) -> WindowTable:
     power = np.full(grid.size, np.nan)
     labels = np.zeros(grid.size, dtype=bool)
     scored = np.zeros(grid.size, dtype=bool)
+    trusted = np.ones(grid.size, dtype=bool)
     for table in ordered:
         rows = _place(grid, table.starts_s, step)
         # Where two files overlap, the later file's windows win.
@@ -177,6 +198,8 @@ def stitch(tables: Sequence[WindowTable]) -> WindowTable:
         power[rows] = table.power
         labels[rows] = table.labels
         scored[rows] = table.scored
+        if table.trusted is not None:
+            trusted[rows] = table.trusted
     return WindowTable(
         dataset=first.dataset,
         house=first.house,
@@ -192,10 +215,13 @@ def stitch(tables: Sequence[WindowTable]) -> WindowTable:
         episode_starts_s=np.concatenate([t.episode_starts_s for t in ordered]),
         episode_ends_s=np.concatenate([t.episode_ends_s for t in ordered]),
         variant=first.variant,
+        trusted=trusted if any(t.trusted is not None for t in ordered) else None,
     )
 
 
-def watts_table(recording: HouseRecording) -> WindowTable:
+def watts_table(
+    recording: HouseRecording, labels: MinuteLabels | None = None
+) -> WindowTable:
     """Return the 1-minute table of features fed the dataset's watts directly.
 
     No meter simulation: the recorded active power at the dataset's own pace
@@ -213,6 +239,6 @@ def watts_table(recording: HouseRecording) -> WindowTable:
         timezone=recording.timezone,
         feature_starts_s=starts,
         features=matrix,
-        labels=label_minutes(recording),
+        labels=labels if labels is not None else label_minutes(recording),
         variant="watts",
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -28,7 +28,8 @@ class WindowTable:
     minute, the load curve's W at thirty minutes), NaN where the meter was
     silent. `scored` is false where labels are masked or the input is missing.
     `features` has one row a window (the detector's input); `variant` names
-    the meter view or augmentation the table was built from.
+    the meter view or augmentation the table was built from; `trusted`, when
+    known, marks the windows whose label is reliable enough to fit on.
     """
 
     dataset: str
@@ -45,7 +46,7 @@ class WindowTable:
     episode_starts_s: np.ndarray
     episode_ends_s: np.ndarray
     variant: str = "meter"
-    extras: dict[str, np.ndarray] = field(default_factory=dict)
+    trusted: np.ndarray | None = None
 
     @property
     def key(self) -> str:

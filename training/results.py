@@ -1,0 +1,129 @@
+"""Hold what an evaluation produced: every detector's output and figures per house."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import math
+from typing import TYPE_CHECKING, Any
+
+from training.metrics import macro_average
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from training.alerts import AlertOutcome
+    from training.metrics import Scores
+    from training.windows import WindowTable
+
+__all__ = ["DetectorResult", "Evaluation", "HouseResult"]
+
+type Figures = dict[str, float | int | None]
+
+
+def _json_number(value: float) -> float | None:
+    """Return a float for JSON, NaN written as None."""
+    return None if math.isnan(value) else value
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DetectorResult:
+    """Hold one detector's per-window output and figures on one house."""
+
+    scores: np.ndarray
+    predicted: np.ndarray
+    figures: Scores
+    alerts: AlertOutcome | None = None
+
+    def as_dict(self) -> Figures:
+        """Return the figures, alert counts included, as JSON-ready values."""
+        values = self.figures.as_dict()
+        if self.alerts is not None:
+            values["alerts"] = self.alerts.alerts
+            values["false_alerts"] = self.alerts.false_alerts
+            values["false_alerts_per_week"] = _json_number(
+                self.alerts.false_alerts_per_week
+            )
+            values["gap_alert_rate"] = _json_number(self.alerts.gap_alert_rate)
+        return values
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HouseResult:
+    """Hold the model and the baselines scored on one house at one resolution."""
+
+    table: WindowTable
+    model: DetectorResult
+    baselines: dict[str, DetectorResult]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return this house's entry of metrics.json."""
+        table = self.table
+        return {
+            "dataset": table.dataset,
+            "house": table.house,
+            "resolution": table.resolution,
+            "days": round(table.days, 3),
+            "scored_windows": int(table.scored.sum()),
+            "active_windows": int((table.labels & table.scored).sum()),
+            "model": self.model.as_dict(),
+            "baselines": {
+                name: result.as_dict() for name, result in self.baselines.items()
+            },
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Evaluation:
+    """Hold a whole evaluation run: per-house results and run-level facts."""
+
+    houses: list[HouseResult]
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def resolutions(self) -> list[str]:
+        """Return the resolutions evaluated, in first-seen order."""
+        return list(dict.fromkeys(house.table.resolution for house in self.houses))
+
+    def at(self, resolution: str) -> list[HouseResult]:
+        """Return the houses evaluated at one resolution."""
+        return [h for h in self.houses if h.table.resolution == resolution]
+
+    def baseline_names(self, resolution: str | None = None) -> list[str]:
+        """Return the baseline names (at one resolution), in first-seen order."""
+        names: dict[str, None] = {}
+        for house in self.houses:
+            if resolution is None or house.table.resolution == resolution:
+                names.update(dict.fromkeys(house.baselines))
+        return list(names)
+
+    def macro(self, resolution: str) -> dict[str, Any]:
+        """Return macro averages of the model and each baseline at a resolution."""
+        houses = self.at(resolution)
+        return {
+            "houses": len(houses),
+            "model": macro_average([h.model.as_dict() for h in houses]),
+            "baselines": {
+                name: macro_average(
+                    [h.baselines[name].as_dict() for h in houses if name in h.baselines]
+                )
+                for name in self.baseline_names(resolution)
+            },
+        }
+
+    def shortfalls(self, resolution: str) -> dict[str, dict[str, list[str]]]:
+        """Return, per baseline and figure, the houses where the model is not ahead."""
+        out: dict[str, dict[str, list[str]]] = {}
+        for name in self.baseline_names(resolution):
+            per_figure: dict[str, list[str]] = {"f1": [], "mcc": []}
+            for house in self.at(resolution):
+                other = house.baselines.get(name)
+                if other is None:
+                    continue
+                for figure, behind in per_figure.items():
+                    ours = getattr(house.model.figures, figure)
+                    theirs = getattr(other.figures, figure)
+                    if math.isnan(ours) or math.isnan(theirs):
+                        continue
+                    if ours <= theirs:
+                        behind.append(house.table.key)
+            out[name] = per_figure
+        return out
