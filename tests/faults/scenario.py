@@ -43,6 +43,17 @@ OUTAGE_ATTEMPTS: Final = 8
 POWER: Final = "apparent_power"
 
 
+def meter_entry(capture_name: str, port: str, mode: str = MODE_AUTO) -> MockConfigEntry:
+    """Build the config entry the flow creates for a capture's meter on a port."""
+    address, _ = identity_of(capture_name)
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Linky",
+        unique_id=meter_unique_id(address),
+        data={CONF_PORT: port, CONF_MODE: mode},
+    )
+
+
 async def set_up_meter(
     hass: HomeAssistant,
     line: Line,
@@ -53,13 +64,7 @@ async def set_up_meter(
 ) -> tuple[MockConfigEntry, LinkyHub]:
     """Play a capture on a line and set the integration up on it, as the flow would."""
     await line.play(meter(capture_name), SETUP_SPEED)
-    address, _ = identity_of(capture_name)
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Linky",
-        unique_id=meter_unique_id(address),
-        data={CONF_PORT: port, CONF_MODE: mode},
-    )
+    entry = meter_entry(capture_name, port, mode)
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()

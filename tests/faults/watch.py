@@ -10,7 +10,13 @@ import time
 from typing import TYPE_CHECKING, Final
 from unittest.mock import patch
 
-from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.const import (
+    ATTR_UNIT_OF_MEASUREMENT,
+    EVENT_STATE_CHANGED,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    UnitOfEnergy,
+)
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er, event as event_helper
 from homeassistant.util import dt as dt_util
@@ -29,6 +35,7 @@ if TYPE_CHECKING:
 PACKAGE: Final = "custom_components.linky_activity"
 # The most a line may take to give entities back once it works again.
 RECOVERY_LIMIT_S: Final = 10.0
+_TO_WH: Final = {UnitOfEnergy.KILO_WATT_HOUR: 1000.0, UnitOfEnergy.MEGA_WATT_HOUR: 1e6}
 # What the figures of the fault suite are gathered in, for the summary.
 FIGURES: list[str] = []
 
@@ -106,7 +113,7 @@ class StateLog:
 
     hass: HomeAssistant
     entry: MockConfigEntry
-    states: list[tuple[str, str]] = field(default_factory=list)
+    states: list[tuple[str, str, str | None]] = field(default_factory=list)
     _unsubscribe: Callable[[], None] | None = None
 
     def start(self) -> StateLog:
@@ -134,24 +141,28 @@ class StateLog:
         ):
             return
         key = registry_entry.unique_id.removeprefix(f"{self.entry.unique_id}_")
-        self.states.append((key, new.state))
+        unit = new.attributes.get(ATTR_UNIT_OF_MEASUREMENT)
+        self.states.append((key, new.state, unit))
 
     def numbers(self, key: str) -> list[float]:
-        """Return the numeric states written for one entity key, in order."""
+        """Return the numeric states written for one entity key, in order.
+
+        Energy comes back in Wh whatever unit the entity shows it in.
+        """
         return [
-            float(value)
-            for written, value in self.states
+            float(value) * _TO_WH.get(unit or "", 1.0)
+            for written, value, unit in self.states
             if written == key and value not in (STATE_UNAVAILABLE, STATE_UNKNOWN)
         ]
 
     def keys(self, prefix: str = "") -> set[str]:
         """Return the keys of the entities that wrote a state."""
-        return {key for key, _ in self.states if key.startswith(prefix)}
+        return {key for key, _, _ in self.states if key.startswith(prefix)}
 
     def availability_changes(self, key: str) -> list[bool]:
         """Return each change of a key's availability, from its first loss on."""
         changes: list[bool] = []
-        for written, value in self.states:
+        for written, value, _ in self.states:
             available = value != STATE_UNAVAILABLE
             if (
                 written == key
