@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields as dataclass_fields
+from enum import Enum, auto
 from typing import TYPE_CHECKING, Any, Final
 
 from .address import MeterAddress, decode_address
 from .horodate import Horodate, parse_horodate
 from .labels import (
     HISTORICAL_INDEX_LABELS,
+    LABEL_ALIASES,
     REACTIVE_INDEX_LABELS,
     STANDARD_INDEX_LABELS,
-    canonical_label,
 )
 from .schedule import DaySlot, parse_day_profile
 from .status import StatusRegister, decode_status
@@ -48,7 +49,7 @@ class MobilePeak:
     end: Horodate | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class MeterReading:
     """Hold the typed content of one frame; absent labels stay None or empty.
 
@@ -59,6 +60,9 @@ class MeterReading:
     AUTRE counters some pre-Linky meters relay from other meters.
     `meter_address` and `prm` identify a household: they are left out of
     `repr` and must never be logged.
+
+    No `__slots__`: `reading_from_frame` hands each reading its fields as one
+    dictionary, which is several times faster than the generated `__init__`.
     """
 
     mode: TicMode
@@ -134,14 +138,25 @@ class MeterReading:
 
 
 type _Fields = dict[str, Any]
-type _Handler = Callable[[_Fields, "Group"], None]
+# What one group does to a reading, as steps (field, key, value): a key of
+# None sets the field, any other key puts the value in the field's mapping.
+type _Key = int | str | tuple[int, str] | None
+type _Step = tuple[str, _Key, object]
+type _Steps = tuple[_Step, ...]
+type _Handler = Callable[[Group], _Steps]
+
+_NO_STEPS: Final[_Steps] = ()
+# Fields gathered while a frame is read, turned into public ones at the end.
+_SUPPLIER_COLOUR: Final = "_supplier_colour"
+_MESSAGES: Final = "_messages"
+_PEAKS: Final = "_peaks"
 
 
 def _set_int(name: str) -> _Handler:
     """Store a decimal data field as an integer."""
 
-    def handle(fields: _Fields, group: Group) -> None:
-        fields[name] = int(group.value)
+    def handle(group: Group) -> _Steps:
+        return ((name, None, int(group.value)),)
 
     return handle
 
@@ -149,17 +164,17 @@ def _set_int(name: str) -> _Handler:
 def _set_text(name: str) -> _Handler:
     """Store a text data field without its padding."""
 
-    def handle(fields: _Fields, group: Group) -> None:
-        fields[name] = group.value.strip()
+    def handle(group: Group) -> _Steps:
+        return ((name, None, group.value.strip()),)
 
     return handle
 
 
-def _set_phase(name: str, phase: int) -> _Handler:
-    """Store a decimal data field under a phase number."""
+def _indexed(name: str, key: int | str) -> _Handler:
+    """Store a decimal data field in a mapping under a fixed key."""
 
-    def handle(fields: _Fields, group: Group) -> None:
-        fields.setdefault(name, {})[phase] = int(group.value)
+    def handle(group: Group) -> _Steps:
+        return ((name, key, int(group.value)),)
 
     return handle
 
@@ -173,14 +188,9 @@ def _timed(group: Group) -> Timed | None:
 def _set_timed(name: str, phase: int | None = None) -> _Handler:
     """Store a horodated decimal group, optionally under a phase number."""
 
-    def handle(fields: _Fields, group: Group) -> None:
+    def handle(group: Group) -> _Steps:
         timed = _timed(group)
-        if timed is None:
-            return
-        if phase is None:
-            fields[name] = timed
-        else:
-            fields.setdefault(name, {})[phase] = timed
+        return _NO_STEPS if timed is None else ((name, phase, timed),)
 
     return handle
 
@@ -195,108 +205,106 @@ def _reactive(label: str) -> _Handler:
     return _indexed("reactive_energy_varh", label.lower())
 
 
-def _indexed(name: str, key: str) -> _Handler:
-    """Store a decimal data field in a mapping under a fixed key."""
-
-    def handle(fields: _Fields, group: Group) -> None:
-        fields.setdefault(name, {})[key] = int(group.value)
-
-    return handle
-
-
-def _address(fields: _Fields, group: Group) -> None:
+def _address(group: Group) -> _Steps:
     """Store the meter address and what it says about the meter."""
-    fields["meter_address"] = group.value
-    fields["address"] = decode_address(group.value)
-
-
-def _contract(fields: _Fields, group: Group) -> None:
-    """Store the contract name and family."""
-    name = group.value.strip()
-    fields["contract"] = name
-    fields["contract_kind"] = contract_kind(name)
-
-
-def _historical_tariff(fields: _Fields, group: Group) -> None:
-    """Store PTEC: the period and, on Tempo, today's colour."""
-    fields["tariff_label"] = group.value
-    period, colour = historical_period(group.value)
-    fields["tariff_period"] = period
-    if colour is not None:
-        fields["tempo_today"] = colour
-
-
-def _standard_tariff(fields: _Fields, group: Group) -> None:
-    """Store LTARF: the supplier's label and the period it names."""
-    label = group.value.strip()
-    fields["tariff_label"] = label
-    fields["tariff_period"] = standard_period(label)
-    fields.setdefault("tempo_today", standard_colour(label))
-
-
-def _tomorrow(fields: _Fields, group: Group) -> None:
-    """Store DEMAIN: tomorrow's announced Tempo colour."""
-    fields["tempo_tomorrow"] = tomorrow_colour(group.value)
-
-
-def _status(fields: _Fields, group: Group) -> None:
-    """Store STGE, whose Tempo colours take precedence over LTARF's words."""
-    status = decode_status(group.value)
-    fields["status"] = status
-    if status is not None:
-        fields["tempo_today"] = status.tempo_today
-        fields["tempo_tomorrow"] = status.tempo_tomorrow
-
-
-def _meter_time(fields: _Fields, group: Group) -> None:
-    """Store DATE, the meter's clock."""
-    fields["meter_time"] = parse_horodate(group.horodate) if group.horodate else None
-
-
-def _missing_phases(fields: _Fields, group: Group) -> None:
-    """Store PPOT: bit n set means phase n has no voltage."""
-    bits = int(group.value, 16)
-    fields["missing_phases"] = frozenset(
-        phase for phase in (1, 2, 3) if bits >> phase & 1
+    return (
+        ("meter_address", None, group.value),
+        ("address", None, decode_address(group.value)),
     )
 
 
-def _relays(fields: _Fields, group: Group) -> None:
+def _contract(group: Group) -> _Steps:
+    """Store the contract name and family."""
+    name = group.value.strip()
+    return (("contract", None, name), ("contract_kind", None, contract_kind(name)))
+
+
+def _historical_tariff(group: Group) -> _Steps:
+    """Store PTEC: the period and, on Tempo, today's colour."""
+    period, colour = historical_period(group.value)
+    steps: _Steps = (
+        ("tariff_label", None, group.value),
+        ("tariff_period", None, period),
+    )
+    return steps if colour is None else (*steps, ("tempo_today", None, colour))
+
+
+def _standard_tariff(group: Group) -> _Steps:
+    """Store LTARF: the supplier's label, the period it names, maybe a colour."""
+    label = group.value.strip()
+    return (
+        ("tariff_label", None, label),
+        ("tariff_period", None, standard_period(label)),
+        # The status register's colours, when sent, take precedence.
+        (_SUPPLIER_COLOUR, None, standard_colour(label)),
+    )
+
+
+def _tomorrow(group: Group) -> _Steps:
+    """Store DEMAIN: tomorrow's announced Tempo colour."""
+    return (("tempo_tomorrow", None, tomorrow_colour(group.value)),)
+
+
+def _status(group: Group) -> _Steps:
+    """Store STGE, whose Tempo colours take precedence over LTARF's words."""
+    status = decode_status(group.value)
+    if status is None:
+        return (("status", None, None),)
+    return (
+        ("status", None, status),
+        ("tempo_today", None, status.tempo_today),
+        ("tempo_tomorrow", None, status.tempo_tomorrow),
+    )
+
+
+def _meter_time(group: Group) -> _Steps:
+    """Store DATE, the meter's clock."""
+    moment = parse_horodate(group.horodate) if group.horodate else None
+    return (("meter_time", None, moment),)
+
+
+def _missing_phases(group: Group) -> _Steps:
+    """Store PPOT: bit n set means phase n has no voltage."""
+    bits = int(group.value, 16)
+    phases = frozenset(phase for phase in (1, 2, 3) if bits >> phase & 1)
+    return (("missing_phases", None, phases),)
+
+
+def _relays(group: Group) -> _Steps:
     """Store RELAIS: bit n-1 gives relay n (relay 1 is the dry contact)."""
     bits = int(group.value)
-    fields["relays_closed"] = tuple(bool(bits >> relay & 1) for relay in range(8))
+    closed = tuple(bool(bits >> relay & 1) for relay in range(8))
+    return (("relays_closed", None, closed),)
 
 
-def _message(fields: _Fields, group: Group) -> None:
+def _message(group: Group) -> _Steps:
     """Store a non-empty supplier or distributor message."""
     text = group.value.strip()
-    if text:
-        fields["messages"] = (*fields.get("messages", ()), text)
+    return ((_MESSAGES, group.label, text),) if text else _NO_STEPS
 
 
 def _profile(name: str) -> _Handler:
     """Store a day profile (PJOURF+1, PPOINTE)."""
 
-    def handle(fields: _Fields, group: Group) -> None:
-        fields[name] = parse_day_profile(group.value)
+    def handle(group: Group) -> _Steps:
+        return ((name, None, parse_day_profile(group.value)),)
 
     return handle
 
 
-def _mobile_peak(number: int, end: bool) -> _Handler:
+def _mobile_peak(number: int, bound: str) -> _Handler:
     """Store the start (DPMn) or the end (FPMn) of a mobile peak."""
 
-    def handle(fields: _Fields, group: Group) -> None:
+    def handle(group: Group) -> _Steps:
         moment = parse_horodate(group.horodate) if group.horodate else None
-        peaks: dict[int, dict[str, Horodate | None]] = fields.setdefault("_peaks", {})
-        peaks.setdefault(number, {})["end" if end else "start"] = moment
+        return ((_PEAKS, (number, bound), moment),)
 
     return handle
 
 
 def _phase_labels(prefix: str, name: str, suffix: str = "") -> dict[str, _Handler]:
     """Map the three per-phase labels of a quantity to their handlers."""
-    return {f"{prefix}{phase}{suffix}": _set_phase(name, phase) for phase in (1, 2, 3)}
+    return {f"{prefix}{phase}{suffix}": _indexed(name, phase) for phase in (1, 2, 3)}
 
 
 def _phase_timed(prefix: str, name: str, suffix: str = "") -> dict[str, _Handler]:
@@ -324,17 +332,17 @@ _HANDLERS: Final[dict[str, _Handler]] = {
     "NJOURF+1": _set_int("next_supplier_day"),
     "PJOURF+1": _profile("next_day_profile"),
     "PPOINTE": _profile("next_peak_day_profile"),
-    **{f"DPM{number}": _mobile_peak(number, end=False) for number in (1, 2, 3)},
-    **{f"FPM{number}": _mobile_peak(number, end=True) for number in (1, 2, 3)},
+    **{f"DPM{number}": _mobile_peak(number, "start") for number in (1, 2, 3)},
+    **{f"FPM{number}": _mobile_peak(number, "end") for number in (1, 2, 3)},
     # Power, current, voltage.
     "PAPP": _set_int("apparent_power_va"),
     "SINSTS": _set_int("apparent_power_va"),
     **_phase_labels("SINSTS", "phase_apparent_power_va"),
     "SINSTI": _set_int("injected_apparent_power_va"),
-    "IINST": _set_phase("currents_a", 1),
+    "IINST": _indexed("currents_a", 1),
     **_phase_labels("IINST", "currents_a"),
     **_phase_labels("IRMS", "currents_a"),
-    "IMAX": _set_phase("max_currents_a", 1),
+    "IMAX": _indexed("max_currents_a", 1),
     **_phase_labels("IMAX", "max_currents_a"),
     **_phase_labels("URMS", "voltages_v"),
     **_phase_timed("UMOY", "average_voltages_v"),
@@ -370,21 +378,111 @@ _HANDLERS: Final[dict[str, _Handler]] = {
     "MSG1": _message,
     "MSG2": _message,
 }
+# Early meters' label variants share their current names' handlers.
+_HANDLERS.update(
+    {
+        alias: _HANDLERS[label]
+        for alias, label in LABEL_ALIASES.items()
+        if label in _HANDLERS
+    }
+)
+
+# The mapping fields, which have no class-level default to fall back on.
+_MAPPINGS: Final = tuple(
+    item.name for item in dataclass_fields(MeterReading) if item.default_factory is dict
+)
+
+# Most groups repeat unchanged from frame to frame, and a group always reads
+# the same way (the meter address's century guess aside, which changes only
+# for an address dated two years ahead), so what each group does to a reading
+# is memoised, shared by every decoder. Groups that change in every frame
+# (power, an index, the meter's clock) would fill the memo: it is emptied when
+# full, which bounds its size at the cost of reading each group once again.
+_MEMO_SIZE: Final = 4096
+_new: Final = object.__new__
+_set: Final = object.__setattr__
+
+
+class _Marker(Enum):
+    """Mark a memo entry that holds several steps, or none."""
+
+    SEVERAL = auto()
+
+
+# A memo entry is either the single step of a group that fills one public
+# field, which the hot loop applies inline, or ("", SEVERAL, steps).
+type _Entry = tuple[str, _Key | _Marker, object]
+_SEVERAL: Final = _Marker.SEVERAL
+_PUBLIC_FIELDS: Final = frozenset(item.name for item in dataclass_fields(MeterReading))
+_memo: dict[Group, _Entry] = {}
+
+
+def _entry(group: Group) -> _Entry:
+    """Read what a group not in the memo does to a reading, and memoise it."""
+    handler = _HANDLERS.get(group.label)
+    steps = _NO_STEPS if handler is None else handler(group)
+    entry: _Entry
+    if len(steps) == 1 and steps[0][0] in _PUBLIC_FIELDS:
+        entry = steps[0]
+    else:
+        entry = ("", _SEVERAL, steps)
+    if len(_memo) >= _MEMO_SIZE:
+        _memo.clear()
+    _memo[group] = entry
+    return entry
+
+
+def _apply(found: _Fields, steps: _Steps) -> None:
+    """Apply the steps of a group that gives several fields, or a private one."""
+    for name, key, value in steps:
+        if key is None:
+            found[name] = value
+        else:
+            found.setdefault(name, {})[key] = value
+
+
+def _gathered(found: _Fields) -> None:
+    """Turn what several groups gave together into the public fields."""
+    if _SUPPLIER_COLOUR in found:
+        found.setdefault("tempo_today", found.pop(_SUPPLIER_COLOUR))
+    if _MESSAGES in found:
+        found["messages"] = tuple(found.pop(_MESSAGES).values())
+    if _PEAKS in found:
+        peaks = found.pop(_PEAKS)
+        found["mobile_peaks"] = tuple(
+            MobilePeak(
+                number=number,
+                start=peaks.get((number, "start")),
+                end=peaks.get((number, "end")),
+            )
+            for number in sorted({number for number, _ in peaks})
+        )
 
 
 def reading_from_frame(frame: Frame) -> MeterReading:
     """Build the typed reading of one frame of checked groups."""
-    fields: _Fields = {"mode": frame.mode}
-    for label, group in frame.groups.items():
-        handler = _HANDLERS.get(canonical_label(label))
-        if handler is not None:
-            handler(fields, group)
-    peaks = fields.pop("_peaks", None)
-    if peaks:
-        fields["mobile_peaks"] = tuple(
-            MobilePeak(number=number, **bounds)
-            for number, bounds in sorted(peaks.items())
-        )
-    if "ADIR1" in frame.groups or "ADIR2" in frame.groups or "ADIR3" in frame.groups:
-        fields["short_frame"] = "PAPP" not in frame.groups
-    return MeterReading(**fields)
+    found: _Fields = {name: {} for name in _MAPPINGS}
+    found["mode"] = frame.mode
+    memoised = _memo.get
+    groups = frame.groups
+    for group in groups.values():
+        entry = memoised(group)
+        if entry is None:
+            entry = _entry(group)
+        name, key, value = entry
+        if key is None:
+            found[name] = value
+        elif key is _SEVERAL:
+            _apply(found, value)  # type: ignore[arg-type]
+        else:
+            found[name][key] = value
+    if _SUPPLIER_COLOUR in found or _MESSAGES in found or _PEAKS in found:
+        _gathered(found)
+    if "ADIR1" in groups or "ADIR2" in groups or "ADIR3" in groups:
+        found["short_frame"] = "PAPP" not in groups
+    # The generated __init__ of some fifty keyword fields costs more than
+    # reading the frame: the reading gets its fields directly instead, and
+    # those no group gave fall back to the class defaults.
+    reading = _new(MeterReading)
+    _set(reading, "__dict__", found)
+    return reading
