@@ -93,8 +93,13 @@ async def _listen(url: str, rate_of: TicMode, mode: TicMode | None) -> _ProbePro
     try:
         ends: set[asyncio.Future[Any]] = {protocol.done, link.ended}
         await asyncio.wait(ends, timeout=LISTEN_WINDOW_S)
+        # A line that closes before giving a meter went away while listened to
+        # (a dongle pulled out, a bridge that reset): that is no "no data".
+        vanished = link.ended.done() and not protocol.done.done()
     finally:
         await link.close()
+    if vanished:
+        raise CannotOpenError(link.end_reason())
     return protocol
 
 

@@ -159,17 +159,6 @@ class Dongle(Line):
             return None
         return _RATES.get(termios.tcgetattr(self._terminal)[4])
 
-    def open_count(self) -> int:
-        """Count this process's descriptors open on the terminal, ours included."""
-        if self._terminal is None:
-            return 0
-        target = os.ttyname(self._terminal)
-        count = 0
-        for fd in os.listdir("/proc/self/fd"):
-            with suppress(OSError):
-                count += os.readlink(f"/proc/self/fd/{fd}") == target
-        return count
-
     async def _send(self, piece: bytes) -> None:
         """Write what a reader at its own rate receives; drop it if nobody reads."""
         if self._controller is None or self._terminal is None or self.mode is None:
