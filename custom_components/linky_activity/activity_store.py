@@ -25,7 +25,7 @@ _LOGGER = logging.getLogger(__name__)
 STORAGE_VERSION: Final = 1
 # The learned state moves slowly (a night baseline, usual gaps): writing it at
 # most once a minute keeps flash storage alive and loses nothing that matters.
-SAVE_DELAY_S: Final = 60.0
+SAVE_DELAY_S: Final = 900.0
 SET_ASIDE_MARK: Final = ".corrupt."
 
 type StoredState = dict[str, Any]

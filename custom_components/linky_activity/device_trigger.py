@@ -15,7 +15,7 @@ from homeassistant.const import (
 )
 import probatio
 
-from .activity_const import EVENT_ARRIVAL, EVENT_INACTIVITY_ALERT, EVENT_NIGHT_ACTIVITY
+from .activity_const import EVENT_TYPES
 from .const import DOMAIN
 
 if TYPE_CHECKING:
@@ -23,11 +23,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
     from homeassistant.helpers.typing import ConfigType
 
-TRIGGER_EVENTS: Final = {
-    "inactivity_alert": EVENT_INACTIVITY_ALERT,
-    "night_activity": EVENT_NIGHT_ACTIVITY,
-    "arrival": EVENT_ARRIVAL,
-}
+TRIGGER_EVENTS: Final = EVENT_TYPES
 
 TRIGGER_SCHEMA: Final = DEVICE_TRIGGER_BASE_SCHEMA.extend(
     {probatio.Required(CONF_TYPE): probatio.In(tuple(TRIGGER_EVENTS))}

@@ -33,7 +33,7 @@ async def _meter_device(hass: HomeAssistant) -> dr.DeviceEntry:
     )
 
 
-async def test_meter_device_offers_the_three_activity_triggers(
+async def test_meter_device_offers_the_activity_triggers(
     hass: HomeAssistant,
 ) -> None:
     device = await _meter_device(hass)
@@ -45,6 +45,7 @@ async def test_meter_device_offers_the_three_activity_triggers(
     assert sorted(t["type"] for t in triggers if t["domain"] == DOMAIN) == [
         "arrival",
         "inactivity_alert",
+        "inactivity_cleared",
         "night_activity",
     ]
 
