@@ -23,6 +23,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: LinkyConfigEntry) -> boo
     hub = LinkyHub(hass, entry)
     await hub.async_start()
     entry.runtime_data = hub
+    from .activity_runtime import async_setup_activity  # noqa: PLC0415 - see the module docstring
+
+    await async_setup_activity(hass, entry, hub)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
@@ -43,3 +46,13 @@ async def _async_options_updated(hass: HomeAssistant, entry: LinkyConfigEntry) -
     from .hub import entry_publish_interval  # noqa: PLC0415 - see the module docstring
 
     entry.runtime_data.async_set_publish_interval(entry_publish_interval(entry))
+    from .activity_runtime import async_apply_activity_options  # noqa: PLC0415 - see the module docstring
+
+    async_apply_activity_options(hass, entry)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: LinkyConfigEntry) -> None:
+    """Erase what was learned about the home."""
+    from .activity_runtime import async_remove_learned_state  # noqa: PLC0415 - see the module docstring
+
+    await async_remove_learned_state(hass, entry.entry_id)

@@ -12,6 +12,7 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import EntityCategory
 
+from .activity_binary_sensor import async_add_activity_binary_sensors
 from .entity import LinkyEntity, add_entities_as_labels_appear
 from .publish import Aggregate
 
@@ -83,6 +84,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the warnings the meter can raise, as their labels appear."""
+    async_add_activity_binary_sensors(hass, entry, async_add_entities)
     hub = entry.runtime_data
     add_entities_as_labels_appear(
         entry,

@@ -27,6 +27,7 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
+from .activity_options import activity_options_from_input, activity_options_schema
 from .const import (
     CONF_MODE,
     CONF_PUBLISH_INTERVAL,
@@ -233,6 +234,7 @@ class LinkyOptionsFlow(OptionsFlow):
                 data={
                     **self.config_entry.options,
                     CONF_PUBLISH_INTERVAL: int(user_input[CONF_PUBLISH_INTERVAL]),
+                    **activity_options_from_input(user_input),
                 }
             )
         schema = probatio.Schema(
@@ -249,6 +251,7 @@ class LinkyOptionsFlow(OptionsFlow):
                         mode=NumberSelectorMode.BOX,
                     )
                 ),
+                **activity_options_schema(self.config_entry.options),
             }
         )
         return self.async_show_form(step_id="init", data_schema=schema)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.const import CONF_PORT
 
+from .activity_runtime import activity_diagnostics
 from .const import CONF_MODE
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ async def async_get_config_entry_diagnostics(
         "link": _link(hub),
         "latest_reading": _plain(hub.latest),
         "recent_frames": [_frame(frame) for frame in hub.recent_frames],
+        "activity": activity_diagnostics(hass, entry),
     }
     return {key: _scrub(value, secrets) for key, value in report.items()}
 

@@ -21,6 +21,7 @@ from homeassistant.const import (
     UnitOfTime,
 )
 
+from .activity_sensor import async_add_activity_sensors
 from .entity import LinkyEntity, add_entities_as_labels_appear
 from .publish import Aggregate
 from .tic.labels import HISTORICAL_INDEX_LABELS, REACTIVE_INDEX_LABELS
@@ -415,6 +416,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the link sensors, and the meter sensors as their labels appear."""
+    async_add_activity_sensors(hass, entry, async_add_entities)
     hub = entry.runtime_data
     async_add_entities(
         LinkyLinkSensor(hub, description) for description in LINK_SENSORS

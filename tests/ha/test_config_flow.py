@@ -308,6 +308,6 @@ async def test_options_set_the_publish_interval_of_the_running_meter(
     await hass.async_block_till_done()
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert entry.options == {CONF_PUBLISH_INTERVAL: 30}
+    assert entry.options[CONF_PUBLISH_INTERVAL] == 30
     assert hub.publish_interval_s == 30
     await unload(hass, entry)

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 import shutil
+from typing import TYPE_CHECKING
 
 import pytest
 
-import custom_components
+from .live_meter import ClockedBridge, ClockedTerminal, FrameBuilder, Replay
 
-# An editable install adds a placeholder entry (not a folder) to the
-# namespace package's path, and Home Assistant lists every entry as a folder.
-if any(not Path(entry).is_dir() for entry in custom_components.__path__):
-    custom_components.__path__[:] = [
-        entry for entry in custom_components.__path__ if Path(entry).is_dir()
-    ]
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
+    from freezegun.api import FrozenDateTimeFactory
+    from homeassistant.core import HomeAssistant
 
 REPO = Path(__file__).resolve().parents[2]
 BLUEPRINT_SOURCE = REPO / "blueprints" / "automation" / "linky_activity"
@@ -37,3 +37,51 @@ def installed_blueprints(hass_config_dir: str) -> Path:
     target = Path(hass_config_dir) / "blueprints" / "automation" / "linky_activity"
     shutil.copytree(BLUEPRINT_SOURCE, target)
     return target
+
+
+def _fast_loop(hass: HomeAssistant) -> None:
+    """Turn off the test loop's debug mode for long replays.
+
+    Debug mode records a traceback for every scheduled callback; over the
+    tens of thousands of frames a replayed day sends, that alone triples the
+    run time, and it checks nothing these tests rely on.
+    """
+    hass.loop.set_debug(False)
+
+
+@pytest.fixture
+def terminal(hass: HomeAssistant) -> Iterator[ClockedTerminal]:
+    """Give the dongle: a real pseudo-terminal."""
+    _fast_loop(hass)
+    link = ClockedTerminal()
+    yield link
+    link.close()
+
+
+@pytest.fixture
+async def bridge(
+    hass: HomeAssistant, socket_enabled: None
+) -> AsyncIterator[ClockedBridge]:
+    """Give a network bridge to the meter, on a loopback port."""
+    _fast_loop(hass)
+    link = ClockedBridge()
+    await link.start()
+    yield link
+    await link.close()
+
+
+@pytest.fixture
+def meter_frames() -> FrameBuilder:
+    """Build the meter's frames from power samples."""
+    return FrameBuilder()
+
+
+@pytest.fixture
+def replay(
+    hass: HomeAssistant,
+    terminal: ClockedTerminal,
+    meter_frames: FrameBuilder,
+    freezer: FrozenDateTimeFactory,
+) -> Replay:
+    """Drive a meter behind the pseudo-terminal on the test's clock."""
+    return Replay(hass, terminal, meter_frames, freezer)

@@ -1,0 +1,234 @@
+"""Play a meter whose frames are built from a power series, on a real line."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+import os
+from pathlib import Path
+import time
+from typing import TYPE_CHECKING
+
+from homeassistant.const import CONF_PORT
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.linky_activity.const import CONF_MODE, DOMAIN
+from custom_components.linky_activity.identity import meter_unique_id
+from custom_components.linky_activity.tic.decoder import FrameDecoder
+from custom_components.linky_activity.tic.encoder import encode_frame, format_decimal
+from custom_components.linky_activity.tic.frame import Frame, Group, TicMode
+
+if TYPE_CHECKING:
+    from freezegun.api import FrozenDateTimeFactory
+    from homeassistant.core import HomeAssistant
+
+    from custom_components.linky_activity.hub import LinkyHub
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+# A real off-peak contract frame (historical mode, single phase): its groups,
+# in order, with the power, current, indexes and period replaced per sample.
+TEMPLATE_CAPTURE = FIXTURES / "tic" / "historical-mono-hc-wifinfo.txt"
+VOLTS = 230.0
+# Reading a frame takes a few loop turns; past this many the reader has lost
+# it, which is a failure, not a reason to wait for ever.
+MAX_TURNS = 5000
+MAX_SETUP_FRAMES = 500
+SETUP_PAUSE_S = 0.02
+
+
+def template_frame() -> Frame:
+    """Return the real frame whose layout every built frame copies."""
+    frames = FrameDecoder().feed(TEMPLATE_CAPTURE.read_bytes())
+    return max(frames, key=lambda frame: len(frame.groups))
+
+
+def meter_entry(port: str, **options: object) -> MockConfigEntry:
+    """Build the config entry the config flow would create for this meter."""
+    address = template_frame().groups["ADCO"].value
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Linky",
+        unique_id=meter_unique_id(address),
+        data={CONF_PORT: port, CONF_MODE: TicMode.HISTORICAL.value},
+        options=options,
+    )
+
+
+@dataclass
+class FrameBuilder:
+    """Turn power samples into the frames a historical off-peak meter sends."""
+
+    offpeak_wh: float = 52_890_470.0
+    peak_wh: float = 49_126_843.0
+    _template: Frame = field(default_factory=template_frame)
+    _last_total_wh: float | None = None
+
+    def frame(self, power_va: float, offpeak: bool, total_wh: float | None) -> bytes:
+        """Return one frame's bytes for a sample, checksums computed."""
+        if total_wh is not None:
+            if self._last_total_wh is not None and total_wh > self._last_total_wh:
+                delta = total_wh - self._last_total_wh
+                if offpeak:
+                    self.offpeak_wh += delta
+                else:
+                    self.peak_wh += delta
+            self._last_total_wh = total_wh
+        mode = TicMode.HISTORICAL
+        power = round(power_va)
+        values = {
+            "HCHC": format_decimal("HCHC", round(self.offpeak_wh), mode),
+            "HCHP": format_decimal("HCHP", round(self.peak_wh), mode),
+            "PTEC": "HC.." if offpeak else "HP..",
+            "IINST": format_decimal("IINST", round(power / VOLTS), mode),
+            "PAPP": format_decimal("PAPP", power, mode),
+        }
+        groups = [
+            Group(label, values.get(label, group.value), group.horodate)
+            for label, group in self._template.groups.items()
+        ]
+        return encode_frame(groups, mode)
+
+
+class ClockedLink:
+    """Act as the meter's line: the test writes frames, the integration reads.
+
+    Each frame is written at the moment the test's frozen clock is moved to,
+    and the test waits until the integration has decoded it, so a day of
+    samples plays in seconds with every reading stamped at its own time.
+    """
+
+    path = ""
+
+    def _write(self, data: bytes) -> None:
+        """Put bytes on the line."""
+        raise NotImplementedError
+
+    async def send(
+        self,
+        hub: LinkyHub,
+        freezer: FrozenDateTimeFactory,
+        at_s: float,
+        data: bytes,
+    ) -> None:
+        """Move the clock to `at_s`, write one frame and wait until it is read."""
+        freezer.move_to(datetime.fromtimestamp(at_s, UTC))
+        before = hub.connection.frames
+        self._write(data)
+        for _ in range(MAX_TURNS):
+            await asyncio.sleep(0)
+            if hub.connection.frames > before:
+                return
+        raise AssertionError("the integration did not read the frame")
+
+    async def start_entry(
+        self,
+        hass: HomeAssistant,
+        entry: MockConfigEntry,
+        freezer: FrozenDateTimeFactory,
+        frame: bytes,
+    ) -> None:
+        """Set the entry up while the meter sends a frame each (frozen) second.
+
+        Loading the integration happens in executor threads, in real time:
+        the test waits for it in a thread too, as the frozen clock would
+        never end an asyncio sleep.
+        """
+        if hass.config_entries.async_get_entry(entry.entry_id) is None:
+            entry.add_to_hass(hass)
+        setup = asyncio.ensure_future(hass.config_entries.async_setup(entry.entry_id))
+        for _ in range(MAX_SETUP_FRAMES):
+            if setup.done():
+                break
+            freezer.tick(1.0)
+            self._write(frame)
+            await hass.async_add_executor_job(time.sleep, SETUP_PAUSE_S)
+        assert setup.done(), "the entry did not set up"
+        assert setup.result(), "the entry failed to set up"
+        await hass.async_block_till_done()
+
+
+class ClockedTerminal(ClockedLink):
+    """Be the USB dongle: a real pseudo-terminal."""
+
+    def __init__(self) -> None:
+        self.master, self._slave = os.openpty()
+        self.path = os.ttyname(self._slave)
+
+    def _write(self, data: bytes) -> None:
+        """Write to the terminal's master side."""
+        os.write(self.master, data)
+
+    def close(self) -> None:
+        """Close both sides of the terminal."""
+        for fd in (self.master, self._slave):
+            with suppress(OSError):
+                os.close(fd)
+
+
+class ClockedBridge(ClockedLink):
+    """Be a ser2net-style bridge: a loopback TCP port the integration reads."""
+
+    def __init__(self) -> None:
+        self._server: asyncio.Server | None = None
+        self._client: asyncio.StreamWriter | None = None
+
+    async def start(self) -> None:
+        """Listen on 127.0.0.1 on a free port."""
+        self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
+        port = self._server.sockets[0].getsockname()[1]
+        self.path = f"socket://127.0.0.1:{port}"
+
+    async def _accept(
+        self, _reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        """Keep the integration's connection to write to."""
+        self._client = writer
+
+    def _write(self, data: bytes) -> None:
+        """Send the bytes to the connected integration, once it is there."""
+        if self._client is not None:
+            self._client.write(data)
+
+    async def close(self) -> None:
+        """Stop listening and drop the connection."""
+        if self._client is not None:
+            self._client.close()
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+
+@dataclass
+class Replay:
+    """Drive a meter on a clocked line: set the entry up, then play power."""
+
+    hass: HomeAssistant
+    link: ClockedLink
+    frames: FrameBuilder
+    freezer: FrozenDateTimeFactory
+
+    async def start(
+        self, entry: MockConfigEntry, at_s: float, power_va: float = 200.0
+    ) -> LinkyHub:
+        """Set the entry up at a moment, the meter showing a steady power."""
+        self.freezer.move_to(datetime.fromtimestamp(at_s, UTC))
+        frame = self.frames.frame(power_va, False, None)
+        await self.link.start_entry(self.hass, entry, self.freezer, frame)
+        hub: LinkyHub = entry.runtime_data
+        return hub
+
+    async def send(self, hub: LinkyHub, at_s: float, data: bytes) -> None:
+        """Send one frame at a moment."""
+        await self.link.send(hub, self.freezer, at_s, data)
+
+    async def hold(
+        self, hub: LinkyHub, start_s: float, minutes: float, power_va: float
+    ) -> float:
+        """Send a frame every two seconds at a steady power; return the end."""
+        moment = start_s
+        while moment < start_s + minutes * 60.0:
+            moment += 2.0
+            await self.send(hub, moment, self.frames.frame(power_va, False, None))
+        return moment

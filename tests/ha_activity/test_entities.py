@@ -1,0 +1,102 @@
+"""Check the activity entities a configured meter gets, and how they behave."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN, EntityCategory
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+
+from custom_components.linky_activity.activity_runtime import activity_runtime
+from custom_components.linky_activity.const import DOMAIN
+
+from .live_meter import meter_entry
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+    from .live_meter import Replay
+
+
+# Thursday 8 January 2026, 09:00 in Paris.
+START_S = datetime(2026, 1, 8, 8, 0, tzinfo=UTC).timestamp()
+QUIET_VA = 180.0
+KETTLE_VA = 2200.0
+
+
+def _registry_entries(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> dict[str, er.RegistryEntry]:
+    """Return the entry's registry entries by translation key."""
+    registry = er.async_get(hass)
+    return {
+        e.translation_key: e
+        for e in er.async_entries_for_config_entry(registry, entry.entry_id)
+        if e.translation_key is not None
+    }
+
+
+async def test_meter_device_carries_every_activity_entity_with_its_kind(
+    hass: HomeAssistant, replay: Replay
+) -> None:
+    entry = meter_entry(replay.link.path)
+    await replay.start(entry, START_S, QUIET_VA)
+
+    found = _registry_entries(hass, entry)
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, str(entry.unique_id)), entry.entry_id
+    )
+    assert device is not None
+    expected = {
+        "activity": ("binary_sensor", BinarySensorDeviceClass.OCCUPANCY, None),
+        "night_activity": ("binary_sensor", None, None),
+        "inactivity_alert": ("binary_sensor", BinarySensorDeviceClass.PROBLEM, None),
+        "activity_probability": ("sensor", None, None),
+        "last_activity": ("sensor", SensorDeviceClass.TIMESTAMP, None),
+        "inactive_for": ("sensor", SensorDeviceClass.DURATION, None),
+        "night_baseline": ("sensor", SensorDeviceClass.APPARENT_POWER, None),
+        "learning_progress": ("sensor", None, EntityCategory.DIAGNOSTIC),
+    }
+    for key, (domain, device_class, category) in expected.items():
+        registry_entry = found[key]
+        assert registry_entry.domain == domain, key
+        assert registry_entry.device_id == device.id, key
+        assert registry_entry.original_device_class == device_class, key
+        assert registry_entry.entity_category == category, key
+    states = {key: hass.states.get(found[key].entity_id) for key in expected}
+    assert states["activity"].attributes["friendly_name"].endswith("Activity detected")
+    assert states["inactive_for"].attributes["friendly_name"].endswith("Inactive for")
+    assert states["inactive_for"].attributes["unit_of_measurement"] == "min"
+    assert states["inactive_for"].attributes["state_class"] == (
+        SensorStateClass.MEASUREMENT
+    )
+    assert states["night_baseline"].attributes["unit_of_measurement"] == "VA"
+    assert states["learning_progress"].attributes["unit_of_measurement"] == "%"
+    assert states["activity"].state == STATE_UNKNOWN
+    assert states["night_baseline"].state == STATE_UNKNOWN
+
+
+async def test_kettle_turns_activity_on_and_quiet_time_counts_from_its_end(
+    hass: HomeAssistant, replay: Replay
+) -> None:
+    await hass.config.async_set_time_zone("Europe/Paris")
+    entry = meter_entry(replay.link.path)
+    hub = await replay.start(entry, START_S, QUIET_VA)
+    ids = {key: e.entity_id for key, e in _registry_entries(hass, entry).items()}
+
+    moment = await replay.hold(hub, START_S, 20, QUIET_VA)
+    assert hass.states.get(ids["activity"]).state == STATE_OFF
+    moment = await replay.hold(hub, moment, 4, KETTLE_VA)
+    assert hass.states.get(ids["activity"]).state == STATE_ON
+    moment = await replay.hold(hub, moment, 30, QUIET_VA)
+
+    assert hass.states.get(ids["activity"]).state == STATE_OFF
+    last = datetime.fromisoformat(hass.states.get(ids["last_activity"]).state)
+    assert last == activity_runtime(hass, entry).last_activity
+    assert START_S + 20 * 60 < last.timestamp() < moment - 15 * 60
+    inactive = int(hass.states.get(ids["inactive_for"]).state)
+    assert inactive == int((moment - last.timestamp()) // 60)
