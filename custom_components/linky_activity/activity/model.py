@@ -224,6 +224,8 @@ def parse_model(raw: bytes | str) -> ActivityModel:
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
         data = json.loads(text, parse_constant=_reject_constant)
+    except ModelError:
+        raise
     except UnicodeDecodeError as err:
         raise ModelError("model file is not UTF-8") from err
     except json.JSONDecodeError as err:
@@ -232,6 +234,9 @@ def parse_model(raw: bytes | str) -> ActivityModel:
         ) from err
     except RecursionError as err:
         raise ModelError("model file nests too deeply") from err
+    except ValueError as err:
+        # An integer literal longer than Python converts (4300 digits).
+        raise ModelError(f"model file holds an unreadable number: {err}") from err
     return model_from_dict(data)
 
 

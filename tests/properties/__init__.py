@@ -1,0 +1,1 @@
+"""Property-based tests that cross the packages: model files, feature series."""
