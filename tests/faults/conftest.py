@@ -10,7 +10,7 @@ from homeassistant import block_async_io
 from homeassistant.util import loop as loop_util
 import pytest
 
-from .lines import FIXTURES, Bridge, Dongle, identity_of
+from .lines import Bridge, Dongle, leaked_identifiers
 from .watch import FIGURES, PACKAGE
 
 if TYPE_CHECKING:
@@ -18,15 +18,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from _pytest.terminal import TerminalReporter
-
-# Every meter address and PRM the fixture captures carry: none may be logged.
-IDENTIFIERS = frozenset(
-    value
-    for path in sorted(FIXTURES.glob("*.txt"))
-    for value in identity_of(path.name)
-    if value
-)
-
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
@@ -66,7 +57,7 @@ def no_identifier_logged(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
             text = record.getMessage()
             if record.exc_info:
                 text += logging.Formatter().formatException(record.exc_info)
-            leaked = [value for value in IDENTIFIERS if value in text]
+            leaked = leaked_identifiers(text)
             assert not leaked, f"{record.name} logged a meter identifier: {text}"
 
 

@@ -77,6 +77,17 @@ def identity_of(name: str) -> tuple[str, str | None]:
     return address, prm
 
 
+# Every meter address and PRM the fixture captures carry: none may leak.
+IDENTIFIERS: Final = frozenset(
+    value for name in sorted(_BYTES) for value in identity_of(name) if value
+)
+
+
+def leaked_identifiers(text: str) -> list[str]:
+    """Return the meter addresses and PRMs of the fixtures found in a text."""
+    return [value for value in IDENTIFIERS if value in text]
+
+
 class Line:
     """Play a source on a line in the background, as a meter does, until stopped."""
 

@@ -1,0 +1,1 @@
+"""Privacy and security tests: no identifier in clear, no network, data only."""
