@@ -22,13 +22,14 @@ MODEL_PATH: Final = Path(__file__).parent / "model" / MODEL_FILE_NAME
 
 
 async def async_load_activity_model(
-    hass: HomeAssistant, path: Path = MODEL_PATH
+    hass: HomeAssistant, path: Path | None = None
 ) -> ActivityModel | None:
     """Return the checked model, or None (and a repair issue) if it cannot be used.
 
     Without a model the detector still runs its night baseline, so a broken
     file degrades the detection instead of stopping the integration.
     """
+    path = path or MODEL_PATH
     try:
         model = await hass.async_add_executor_job(load_model, path)
     except ModelError as err:
