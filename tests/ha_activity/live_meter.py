@@ -54,9 +54,12 @@ def template_frame() -> Frame:
     return max(frames, key=lambda frame: len(frame.groups))
 
 
-def meter_entry(port: str, **options: object) -> MockConfigEntry:
-    """Build the config entry the config flow would create for this meter."""
-    address = template_frame().groups["ADCO"].value
+def meter_entry(
+    port: str, *, address: str | None = None, **options: object
+) -> MockConfigEntry:
+    """Build the config entry the config flow would create for a meter."""
+    if address is None:
+        address = template_frame().groups["ADCO"].value
     return MockConfigEntry(
         domain=DOMAIN,
         title="Linky",

@@ -7,8 +7,15 @@ from typing import TYPE_CHECKING
 
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN, EntityCategory
+from homeassistant.const import (
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    EntityCategory,
+)
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.linky_activity.activity_runtime import activity_runtime
 from custom_components.linky_activity.const import DOMAIN
@@ -100,3 +107,24 @@ async def test_kettle_turns_activity_on_and_quiet_time_counts_from_its_end(
     assert START_S + 20 * 60 < last.timestamp() < moment - 15 * 60
     inactive = int(hass.states.get(ids["inactive_for"]).state)
     assert inactive == int((moment - last.timestamp()) // 60)
+
+
+async def test_inactive_for_keeps_counting_each_minute_while_the_meter_is_silent(
+    hass: HomeAssistant, replay: Replay
+) -> None:
+    entry = meter_entry(replay.link.path)
+    hub = await replay.start(entry, START_S, QUIET_VA)
+    ids = {key: e.entity_id for key, e in _registry_entries(hass, entry).items()}
+    moment = await replay.hold(hub, START_S, 20, QUIET_VA)
+    moment = await replay.hold(hub, moment, 4, KETTLE_VA)
+    moment = await replay.hold(hub, moment, 15, QUIET_VA)
+    before = int(hass.states.get(ids["inactive_for"]).state)
+
+    for minute in range(1, 11):
+        replay.freezer.move_to(datetime.fromtimestamp(moment + minute * 60.0, UTC))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        assert int(hass.states.get(ids["inactive_for"]).state) == before + minute
+
+    assert hass.states.get(ids["activity"]).state == STATE_UNAVAILABLE
+    assert hass.states.get(ids["last_activity"]).state != STATE_UNAVAILABLE

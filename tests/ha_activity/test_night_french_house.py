@@ -98,6 +98,14 @@ async def test_heater_nights_stay_quiet_and_a_kettle_at_three_is_reported(
     runtime = activity_runtime(hass, entry)
     assert runtime.detector.night.nights_learned >= 3
     assert runtime.night_baseline_va is not None
+    registry = er.async_get(hass)
+    shown = {
+        e.translation_key: hass.states.get(e.entity_id)
+        for e in er.async_entries_for_config_entry(registry, entry.entry_id)
+    }
+    assert float(shown["learning_progress"].state) == 100.0
+    baseline = float(shown["night_baseline"].state)
+    assert baseline == pytest.approx(runtime.night_baseline_va)
 
 
 async def test_broken_model_raises_a_repair_issue_and_the_night_baseline_still_works(
