@@ -24,7 +24,8 @@ _LOGGER = logging.getLogger(__name__)
 
 STORAGE_VERSION: Final = 1
 # The learned state moves slowly (a night baseline, usual gaps): writing it at
-# most once a minute keeps flash storage alive and loses nothing that matters.
+# most every quarter of an hour spares the SD cards many Home Assistant boxes
+# run on, and a crash loses nothing that matters. Unloading writes at once.
 SAVE_DELAY_S: Final = 900.0
 SET_ASIDE_MARK: Final = ".corrupt."
 
