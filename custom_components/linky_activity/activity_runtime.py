@@ -183,9 +183,13 @@ class ActivityRuntime:
         """Apply new options without losing anything learned."""
         if config == self.detector.config:
             return
-        self.detector = ActivityDetector.from_dict(
-            self.detector.to_dict(), config, self.detector.model
-        )
+        try:
+            self.detector = ActivityDetector.from_dict(
+                self.detector.to_dict(), config, self.detector.model
+            )
+        except StateError as err:
+            _LOGGER.warning("New activity options not applied: %s", err)
+            return
         self._notify()
 
     def _stored(self) -> StoredState:
