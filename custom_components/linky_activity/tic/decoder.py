@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from typing import Final, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from .checksum import ChecksumMethod
 from .frame import Frame, Group, TicMode
 from .horodate import is_valid_horodate
 from .labels import VALUE_CHECKS, is_plausible_label
 from .profile import StreamProfile
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 STX: Final = 0x02
 ETX: Final = 0x03
@@ -43,6 +46,7 @@ _STANDARD: Final = 0
 _HISTORICAL_METHOD_1: Final = 1
 _HISTORICAL_METHOD_2: Final = 2
 _KIND_MODES: Final = (TicMode.STANDARD, TicMode.HISTORICAL, TicMode.HISTORICAL)
+_KIND_CHECKS: Final = tuple(VALUE_CHECKS[mode] for mode in _KIND_MODES)
 _KIND_METHODS: Final = (
     ChecksumMethod.WITH_LAST_SEPARATOR,
     ChecksumMethod.WITHOUT_LAST_SEPARATOR,
@@ -52,6 +56,7 @@ _KIND_METHODS: Final = (
 # groups in a row used the same one, the other stops being accepted, halving
 # the odds that a corrupted group passes by chance.
 _METHOD_LOCK_GROUPS: Final = 24
+_new_tuple: Final = tuple.__new__
 
 
 class CheckedGroup(NamedTuple):
@@ -69,6 +74,29 @@ class CheckedGroup(NamedTuple):
 # What the decoder memoises for a checked line: label, group, mode, kind and
 # whether the label opens a frame.
 type _Entry = tuple[str, Group, TicMode, int, bool]
+type _Pair = tuple[str, Group]
+
+# What the whole-frame path gets for a line it cannot take: no checked group
+# has an empty label.
+_UNUSABLE: Final[_Pair] = ("", Group("", ""))
+
+
+class _PairMemo(dict[bytes, _Pair]):
+    """Map checked lines to (label, group); a line it lacks is checked on lookup.
+
+    Checking a missing line inside the lookup lets the whole-frame path build
+    a frame's dictionary in one pass even when a few of its lines are new, as
+    the power and an index are in almost every frame.
+    """
+
+    __slots__ = ("learn",)
+
+    def __init__(self, learn: Callable[[bytes], _Pair]) -> None:
+        super().__init__()
+        self.learn = learn
+
+    def __missing__(self, line: bytes) -> _Pair:
+        return self.learn(line)
 
 
 def _allowed_kinds(
@@ -140,15 +168,16 @@ def _check_line(line: bytes) -> _Entry | None:
     if fields is None:
         return None
     label, horodate, value, kind = fields
-    mode = _KIND_MODES[kind]
-    check = VALUE_CHECKS[mode].get(label)
+    check = _KIND_CHECKS[kind].get(label)
     if check is None:
         if not _plausible_unknown(label, horodate, value):
             return None
     elif not check(value, horodate):
         return None
-    group = Group(label, value, horodate)
-    return label, group, mode, kind, label in _FRAME_OPENERS
+    # What Group(...) does, without the call through its generated __new__:
+    # this runs for every group not seen lately, a few in each frame.
+    group = _new_tuple(Group, (label, value, horodate))
+    return label, group, _KIND_MODES[kind], kind, label in _FRAME_OPENERS
 
 
 def check_group(line: bytes) -> CheckedGroup | None:
@@ -192,7 +221,8 @@ class FrameDecoder:
         self._known: dict[bytes, _Entry] = {}
         # The same groups as (label, group) pairs, from which the whole-frame
         # path builds a frame's dictionary in one call.
-        self._pairs: dict[bytes, tuple[str, Group]] = {}
+        self._pairs = _PairMemo(self._learn_pair)
+        self._learning_failed = False
         self._others: dict[bytes, _Entry] = {}
         self._groups: dict[str, Group] = {}
         self._frame_mode: TicMode | None = None
@@ -256,13 +286,14 @@ class FrameDecoder:
     def _frames(self, buffer: bytes, frames: list[Frame]) -> bytes:
         """Decode each stretch that ends in ETX; return what follows the last ETX."""
         # The hot path of a healthy line. Split at line ends, a whole frame is
-        # STX alone on the first line, then groups; if every group is one the
-        # memo knows, the frame is built with the loops in C. No memoised
-        # group holds a control character or is empty, so noise, EOT or a
-        # blank line fails the lookup. That, the rest of a frame begun in an
-        # earlier read, or a repeated label, goes line by line instead.
+        # STX alone on the first line, then groups; the frame's dictionary is
+        # built with the loops in C, from the memo, where a line it lacks is
+        # checked during the lookup. No checked group holds a control
+        # character or is empty, so noise, EOT or a blank line fails. That,
+        # the rest of a frame begun in an earlier read, a repeated label, or a
+        # change in what is accepted, goes line by line instead.
         *parts, tail = buffer.split(b"\x03")
-        lookup = self._pairs.get
+        lookup = self._pairs.__getitem__
         mode = self._mode
         built = valid = 0
         for part in parts:
@@ -270,19 +301,25 @@ class FrameDecoder:
                 lines = part.splitlines()
                 if lines and lines[0] == _STX_LINE:
                     del lines[0]
-                    found = list(map(lookup, lines))
-                    if None not in found or self._learn_lines(lines, found, mode):
-                        groups = dict(found)  # type: ignore[arg-type]
-                        if len(groups) == len(lines) and groups:
-                            frame = Frame(mode=mode, groups=groups)
-                            frames.append(frame)
-                            built += 1
-                            valid += len(groups)
-                            if self._frame_rejected:
-                                self._frame_rejected = 0
-                            if not self._settled:
-                                self._learn(frame)
-                            continue
+                    allowed = self._allowed
+                    self._learning_failed = False
+                    groups = dict(map(lookup, lines))
+                    if (
+                        not self._learning_failed
+                        and len(groups) == len(lines)
+                        and groups
+                        and self._allowed is allowed
+                    ):
+                        frame = Frame(mode=mode, groups=groups)
+                        frames.append(frame)
+                        built += 1
+                        valid += len(groups)
+                        if self._frame_rejected:
+                            self._frame_rejected = 0
+                        if not self._settled:
+                            self._learn(frame)
+                            mode = self._mode
+                        continue
             self._lines(part.splitlines(), frames)
             self._control(ETX, frames)
             mode = self._mode
@@ -290,20 +327,19 @@ class FrameDecoder:
         self.valid_groups += valid
         return tail
 
-    def _learn_lines(
-        self, lines: list[bytes], found: list[tuple[str, Group] | None], mode: TicMode
-    ) -> bool:
-        """Check the lines of a frame not seen lately; tell whether all are good."""
-        allowed = self._allowed
-        index = found.index(None)
-        while True:
-            entry = self._check(lines[index])
-            if entry is None or entry[2] is not mode or not allowed[entry[3]]:
-                return False
-            found[index] = (entry[0], entry[1])
-            if None not in found:
-                return self._allowed is allowed
-            index = found.index(None, index)
+    def _learn_pair(self, line: bytes) -> _Pair:
+        """Check a line of a whole frame that the memo lacks.
+
+        After the first line that fails, the rest of the frame is not checked:
+        the frame goes line by line instead, which checks them there.
+        """
+        if self._learning_failed:
+            return _UNUSABLE
+        entry = self._check(line)
+        if entry is None or entry[2] is not self._mode or not self._allowed[entry[3]]:
+            self._learning_failed = True
+            return _UNUSABLE
+        return entry[0], entry[1]
 
     def _lines(self, lines: list[bytes], frames: list[Frame]) -> None:
         """Check and collect the groups of complete lines, in order."""
