@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, BinaryIO, Final
 
 from custom_components.linky_activity.tic.frame import TicMode
@@ -17,9 +16,11 @@ _ADDRESS_LABELS: Final = frozenset(("ADCO", "ADSC"))
 _PRM_LABEL: Final = "PRM"
 _ADDRESS_KEPT: Final = 6
 _FRAGMENT_CACHE_SIZE: Final = 8192
-_JSON_OPENINGS: Final = {
-    mode: f'{{"mode": "{mode}", "groups": {{'.encode() for mode in TicMode
+# A frame's line is its opening, its members joined by ", ", and the closing.
+_JSON_ENDS: Final = {
+    mode: (f'{{"mode": "{mode}", "groups": {{'.encode(), b"}}\n") for mode in TicMode
 }
+_NO_HORODATE: Final = b', "horodate": null}'
 
 
 def _json_string(text: str) -> str:
@@ -29,6 +30,10 @@ def _json_string(text: str) -> str:
     backslashes are all that need escaping; json.dumps handles the rest.
     """
     if '"' in text or "\\" in text or not text.isascii() or not text.isprintable():
+        # Imported here: checked groups never need it, and the command starts
+        # faster without it.
+        import json  # noqa: PLC0415
+
         return json.dumps(text)
     return f'"{text}"'
 
@@ -57,7 +62,7 @@ class FrameWriter:
         # Most groups repeat unchanged from frame to frame, so each group's
         # JSON member is memoised; so is the start of each label's member.
         self._fragments: dict[Group, bytes] = {}
-        self._openings: dict[str, str] = {}
+        self._openings: dict[str, bytes] = {}
 
     def write(self, frames: list[Frame]) -> None:
         """Write a batch of frames with one write to the stream."""
@@ -72,35 +77,43 @@ class FrameWriter:
     def _json_line(self, frame: Frame) -> bytes:
         """Render a frame as one JSON object on one line."""
         self.written += 1
-        parts = list(map(self._fragments.get, frame.groups.values()))
+        fragments = self._fragments
+        groups = frame.groups.values()
+        parts = list(map(fragments.get, groups))
         if None in parts:
-            groups = list(frame.groups.values())
-            missing = parts.index(None)
-            while True:
-                parts[missing] = self._fragment(groups[missing])
-                if None not in parts:
-                    break
-                missing = parts.index(None, missing)
-        return _JSON_OPENINGS[frame.mode] + b", ".join(parts) + b"}}\n"  # type: ignore[arg-type]
+            self._fill(parts, list(groups))
+        # b", ".join(parts).join((opening, closing)) puts the members between
+        # the opening and the closing with one copy instead of two.
+        return b", ".join(parts).join(_JSON_ENDS[frame.mode])  # type: ignore[arg-type]
+
+    def _fill(self, parts: list[bytes | None], groups: list[Group]) -> None:
+        """Render the members of groups not memoised yet."""
+        missing = parts.index(None)
+        while True:
+            parts[missing] = self._fragment(groups[missing])
+            if None not in parts:
+                return
+            missing = parts.index(None, missing)
 
     def _fragment(self, group: Group) -> bytes:
-        """Return the memoised JSON member of one group."""
-        fragment = self._fragments.get(group)
-        if fragment is None:
-            if len(self._fragments) >= _FRAGMENT_CACHE_SIZE:
-                self._fragments.clear()
-            fragment = self._fragments[group] = self._json_fragment(group).encode()
-        return fragment
-
-    def _json_fragment(self, group: Group) -> str:
-        """Render one group as a JSON object member."""
-        opening = self._openings.get(group.label)
+        """Render one group as a JSON object member and memoise it."""
+        label, value, horodate = group
+        opening = self._openings.get(label)
         if opening is None:
-            opening = self._openings[group.label] = (
-                f'{_json_string(group.label)}: {{"value": '
+            opening = self._openings[label] = (
+                f'{_json_string(label)}: {{"value": '.encode()
             )
-        horodate = "null" if group.horodate is None else _json_string(group.horodate)
-        return f'{opening}{_json_string(self._value(group))}, "horodate": {horodate}}}'
+        if self._redact:
+            value = redact_value(label, value)
+        fragment = opening + _json_string(value).encode()
+        if horodate is None:
+            fragment += _NO_HORODATE
+        else:
+            fragment += f', "horodate": {_json_string(horodate)}}}'.encode()
+        if len(self._fragments) >= _FRAGMENT_CACHE_SIZE:
+            self._fragments.clear()
+        self._fragments[group] = fragment
+        return fragment
 
     def _text_block(self, frame: Frame) -> bytes:
         """Render a frame as an aligned table of its groups."""
