@@ -12,10 +12,11 @@ from custom_components.linky_activity.tic.line import BAUD_RATES, DATA_BITS
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Iterator
-    from pathlib import Path
 
 URL_SCHEMES: Final = ("socket://", "rfc2217://", "esphome://", "tcp://")
-FILE_CHUNK: Final = 1 << 20
+# Small enough that a chunk's frames are still in the processor's cache when
+# they are written out, large enough that reading costs nothing.
+FILE_CHUNK: Final = 1 << 16
 SERIAL_CHUNK: Final = 4096
 READ_TIMEOUT_S: Final = 0.2
 
@@ -65,10 +66,10 @@ def is_serial_source(source: str) -> bool:
         return False
 
 
-def read_file_chunks(path: Path) -> Iterator[bytes]:
+def read_file_chunks(path: str | os.PathLike[str]) -> Iterator[bytes]:
     """Yield a capture file's bytes in large chunks."""
     try:
-        with path.open("rb") as capture:
+        with open(path, "rb") as capture:
             while chunk := capture.read(FILE_CHUNK):
                 yield chunk
     except OSError as error:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+import os
 import sys
 import time
 from typing import TYPE_CHECKING, Final
@@ -70,8 +70,9 @@ def run(args: argparse.Namespace) -> int:
     if is_serial_source(args.source):
         batches = _serial_batches(args.source, mode, decoder, args.seconds)
     else:
-        path = Path(args.source)
-        if not path.is_file():
+        # A plain path string rather than pathlib: the command starts faster.
+        path = args.source
+        if not os.path.isfile(path):
             print(f"error: no such capture file or port: {path}", file=sys.stderr)
             return 2
         batches = _file_batches(path, decoder)
@@ -98,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
-def _file_batches(path: Path, decoder: FrameDecoder) -> Iterator[list[Frame]]:
+def _file_batches(path: str, decoder: FrameDecoder) -> Iterator[list[Frame]]:
     """Yield the frames of a capture file, a chunk's worth at a time."""
     for chunk in read_file_chunks(path):
         yield decoder.feed(chunk)

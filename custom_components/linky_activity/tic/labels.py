@@ -11,13 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 import re
-import string
 from typing import Final
 
 from .frame import TicMode
 from .horodate import is_valid_horodate
 
-_HEX_DIGITS: Final = frozenset(string.digits + "ABCDEF")
+_HEX_DIGITS: Final = frozenset("0123456789ABCDEF")
 _LABEL_SHAPE: Final = re.compile(r"[A-Z][A-Z0-9+\-]{0,15}")
 
 
