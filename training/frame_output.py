@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, BinaryIO, Final
 
 from custom_components.linky_activity.tic.frame import TicMode
+from custom_components.linky_activity.tic.memo import Memo
 
 if TYPE_CHECKING:
     from custom_components.linky_activity.tic.frame import Frame, Group
@@ -16,7 +17,7 @@ _ADDRESS_LABELS: Final = frozenset(("ADCO", "ADSC"))
 _PRM_LABEL: Final = "PRM"
 _ADDRESS_KEPT: Final = 6
 _FRAGMENT_CACHE_SIZE: Final = 8192
-# A frame's line is its opening, its members joined by ", ", and the closing.
+# A frame's JSON line is its opening, its members joined by ", ", its closing.
 _JSON_ENDS: Final = {
     mode: (f'{{"mode": "{mode}", "groups": {{'.encode(), b"}}\n") for mode in TicMode
 }
@@ -60,40 +61,35 @@ class FrameWriter:
         self._redact = redact
         self.written = 0
         # Most groups repeat unchanged from frame to frame, so each group's
-        # JSON member is memoised; so is the start of each label's member.
-        self._fragments: dict[Group, bytes] = {}
+        # JSON member is memoised, rendered when the lookup misses; so is the
+        # start of each label's member.
+        self._fragments: Memo[Group, bytes] = Memo(self._fragment)
         self._openings: dict[str, bytes] = {}
 
     def write(self, frames: list[Frame]) -> None:
         """Write a batch of frames with one write to the stream."""
-        render = self._json_line if self._as_json else self._text_block
-        self._stream.write(b"".join(map(render, frames)))
+        if self._as_json:
+            member = self._fragments.__getitem__
+            ends = _JSON_ENDS
+            # Each line is b", ".join(members).join((opening, closing)): the
+            # members go between the opening and the closing in one copy.
+            data = b"".join(
+                [
+                    b", ".join(map(member, frame.groups.values())).join(
+                        ends[frame.mode]
+                    )
+                    for frame in frames
+                ]
+            )
+            self.written += len(frames)
+        else:
+            data = b"".join(map(self._text_block, frames))
+        self._stream.write(data)
         self._stream.flush()
 
     def _value(self, group: Group) -> str:
         """Return the data field to show."""
         return redact_value(group.label, group.value) if self._redact else group.value
-
-    def _json_line(self, frame: Frame) -> bytes:
-        """Render a frame as one JSON object on one line."""
-        self.written += 1
-        fragments = self._fragments
-        groups = frame.groups.values()
-        parts = list(map(fragments.get, groups))
-        if None in parts:
-            self._fill(parts, list(groups))
-        # b", ".join(parts).join((opening, closing)) puts the members between
-        # the opening and the closing with one copy instead of two.
-        return b", ".join(parts).join(_JSON_ENDS[frame.mode])  # type: ignore[arg-type]
-
-    def _fill(self, parts: list[bytes | None], groups: list[Group]) -> None:
-        """Render the members of groups not memoised yet."""
-        missing = parts.index(None)
-        while True:
-            parts[missing] = self._fragment(groups[missing])
-            if None not in parts:
-                return
-            missing = parts.index(None, missing)
 
     def _fragment(self, group: Group) -> bytes:
         """Render one group as a JSON object member and memoise it."""

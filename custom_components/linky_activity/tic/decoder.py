@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Final, NamedTuple
+from typing import Final, NamedTuple
 
 from .checksum import ChecksumMethod
 from .frame import Frame, Group, TicMode
 from .horodate import is_valid_horodate
 from .labels import VALUE_CHECKS, is_plausible_label
+from .memo import Memo
 from .profile import StreamProfile
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
 
 STX: Final = 0x02
 ETX: Final = 0x03
@@ -79,24 +77,6 @@ type _Pair = tuple[str, Group]
 # What the whole-frame path gets for a line it cannot take: no checked group
 # has an empty label.
 _UNUSABLE: Final[_Pair] = ("", Group("", ""))
-
-
-class _PairMemo(dict[bytes, _Pair]):
-    """Map checked lines to (label, group); a line it lacks is checked on lookup.
-
-    Checking a missing line inside the lookup lets the whole-frame path build
-    a frame's dictionary in one pass even when a few of its lines are new, as
-    the power and an index are in almost every frame.
-    """
-
-    __slots__ = ("learn",)
-
-    def __init__(self, learn: Callable[[bytes], _Pair]) -> None:
-        super().__init__()
-        self.learn = learn
-
-    def __missing__(self, line: bytes) -> _Pair:
-        return self.learn(line)
 
 
 def _allowed_kinds(
@@ -220,8 +200,9 @@ class FrameDecoder:
         # whenever what is accepted changes.
         self._known: dict[bytes, _Entry] = {}
         # The same groups as (label, group) pairs, from which the whole-frame
-        # path builds a frame's dictionary in one call.
-        self._pairs = _PairMemo(self._learn_pair)
+        # path builds a frame's dictionary in one call; a line this memo lacks
+        # is checked during the lookup itself.
+        self._pairs: Memo[bytes, _Pair] = Memo(self._learn_pair)
         self._learning_failed = False
         self._others: dict[bytes, _Entry] = {}
         self._groups: dict[str, Group] = {}

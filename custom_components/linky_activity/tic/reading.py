@@ -15,6 +15,7 @@ from .labels import (
     REACTIVE_INDEX_LABELS,
     STANDARD_INDEX_LABELS,
 )
+from .memo import Memo
 from .schedule import DaySlot, parse_day_profile
 from .status import StatusRegister, decode_status
 from .tariff import (
@@ -414,7 +415,6 @@ class _Marker(Enum):
 type _Entry = tuple[str, _Key | _Marker, object]
 _SEVERAL: Final = _Marker.SEVERAL
 _PUBLIC_FIELDS: Final = frozenset(item.name for item in dataclass_fields(MeterReading))
-_memo: dict[Group, _Entry] = {}
 
 
 def _entry(group: Group) -> _Entry:
@@ -430,6 +430,9 @@ def _entry(group: Group) -> _Entry:
         _memo.clear()
     _memo[group] = entry
     return entry
+
+
+_memo: Memo[Group, _Entry] = Memo(_entry)
 
 
 def _apply(found: _Fields, steps: _Steps) -> None:
@@ -463,13 +466,10 @@ def reading_from_frame(frame: Frame) -> MeterReading:
     """Build the typed reading of one frame of checked groups."""
     found: _Fields = {name: {} for name in _MAPPINGS}
     found["mode"] = frame.mode
-    memoised = _memo.get
+    memoised = _memo.__getitem__
     groups = frame.groups
     for group in groups.values():
-        entry = memoised(group)
-        if entry is None:
-            entry = _entry(group)
-        name, key, value = entry
+        name, key, value = memoised(group)
         if key is None:
             found[name] = value
         elif key is _SEVERAL:
