@@ -11,4 +11,5 @@ Pure Python, no Home Assistant. The modules, from bytes to meaning:
   `tariff`, `status` (STGE), `address` (ADCO/ADSC) and `schedule`.
 - `guard`: `IndexGuard` keeps implausible energy indexes out.
 - `encoder`: builds groups and frames as a meter sends them.
+- `memo`: the dictionary that computes what it lacks, behind the hot paths.
 """
