@@ -10,6 +10,8 @@ from homeassistant import block_async_io
 from homeassistant.util import loop as loop_util
 import pytest
 
+from custom_components.linky_activity import connection
+
 from .lines import Bridge, Dongle, leaked_identifiers
 from .watch import FIGURES, PACKAGE
 
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from _pytest.terminal import TerminalReporter
+
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
@@ -59,6 +62,13 @@ def no_identifier_logged(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
                 text += logging.Formatter().formatException(record.exc_info)
             leaked = leaked_identifiers(text)
             assert not leaked, f"{record.name} logged a meter identifier: {text}"
+
+
+@pytest.fixture
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reconnect at once, for tests that measure something else than the way back."""
+    monkeypatch.setattr(connection, "BACKOFF_INITIAL_S", 0.05)
+    monkeypatch.setattr(connection, "BACKOFF_MAX_S", 0.2)
 
 
 @pytest.fixture

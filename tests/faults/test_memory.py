@@ -11,20 +11,20 @@ import tracemalloc
 from typing import TYPE_CHECKING
 
 from _pytest.logging import LogCaptureHandler
-import pytest
 
-from custom_components.linky_activity import connection
+from custom_components.linky_activity.const import MODE_HISTORICAL
 from custom_components.linky_activity.tic.frame import TicMode
 
 from .lines import bytes_source, capture_frames, meter
 from .noise import noise
-from .scenario import SETUP_SPEED, power_available, set_up_meter, unload
+from .scenario import power_available, set_up_meter, unload
 from .watch import let_outage_last, report, wait_until
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
     from homeassistant.core import HomeAssistant
+    import pytest
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
     from custom_components.linky_activity.hub import LinkyHub
@@ -34,8 +34,10 @@ if TYPE_CHECKING:
 HISTORICAL = "historical-mono-tempo-pyteleinfo.txt"
 STANDARD = "standard-tri-tempo-tasmota38.txt"
 FRAMES = {name: len(capture_frames(name)) for name in (HISTORICAL, STANDARD)}
+# Faster than a meter: this is about memory, not pace.
+PLAY_SPEED = 20.0
 WARM_UP_CYCLES = 2
-MEASURED_CYCLES = 10
+MEASURED_CYCLES = 6
 # What the integration and serialx may hold more after the measured cycles,
 # in bytes: the line open then has checked other lines than the one open
 # before, and CPython keeps a little for the objects it has made (its typing
@@ -48,13 +50,6 @@ TRACED = (
 )
 
 type Cycle = Callable[[], Awaitable[None]]
-
-
-@pytest.fixture
-def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Retry at once: what is measured here is memory, not the way back's time."""
-    monkeypatch.setattr(connection, "BACKOFF_INITIAL_S", 0.05)
-    monkeypatch.setattr(connection, "BACKOFF_MAX_S", 0.2)
 
 
 def forget_log_records() -> None:
@@ -139,7 +134,14 @@ async def measure_growth(
         f"tasks {tasks_grown:+d}, objects of its classes {objects_before.total()} "
         f"then {objects_after.total()}"
     )
-    assert objects_after == objects_before
+    # One more object of a class is a state the entry reached once (its
+    # first activity verdict, say); a leak adds one every cycle.
+    grown = {
+        name: count
+        for name, count in (objects_after - objects_before).items()
+        if count > 1
+    }
+    assert not grown
     assert growth < TOLERANCE_B
     assert descriptors_grown == 0
     assert tasks_grown == 0
@@ -151,18 +153,22 @@ async def test_dongle_faults_over_and_over_leave_no_memory_behind(
     caplog: pytest.LogCaptureFixture,
     quick_retries: None,
 ) -> None:
-    entry, hub = await set_up_meter(hass, dongle, str(dongle.path), HISTORICAL)
+    # A fixed mode: in auto mode the meter may come back while the line is read
+    # at the other rate, which only costs time here.
+    entry, hub = await set_up_meter(
+        hass, dongle, str(dongle.path), HISTORICAL, mode=MODE_HISTORICAL
+    )
     garbage = bytes_source(TicMode.HISTORICAL, noise(3, 2048))
 
     async def cycle() -> None:
         dongle.unplug()
-        await let_outage_last(hass, hub, 2)
+        await let_outage_last(hass, hub, 1)
         dongle.plug()
-        await dongle.play(garbage, SETUP_SPEED)
-        await let_outage_last(hass, hub, 0)
-        await dongle.silence()
+        await dongle.play(garbage, PLAY_SPEED)
         await let_outage_last(hass, hub, 2)
-        await dongle.play(meter(HISTORICAL), SETUP_SPEED)
+        await dongle.silence()
+        await let_outage_last(hass, hub, 1)
+        await dongle.play(meter(HISTORICAL), PLAY_SPEED)
         await wait_until(lambda: power_available(hass, entry), 10, "meter back")
 
     await measure_growth(

@@ -8,6 +8,7 @@ from faults.conftest import (
     bridge,
     dongle,
     no_identifier_logged,
+    quick_retries,
 )
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "bridge",
     "dongle",
     "no_identifier_logged",
+    "quick_retries",
 ]
