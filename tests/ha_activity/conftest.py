@@ -6,12 +6,13 @@ from pathlib import Path
 import shutil
 from typing import TYPE_CHECKING
 
+from homeassistant.config_entries import ConfigEntryState
 import pytest
 
 from .live_meter import ClockedBridge, ClockedTerminal, FrameBuilder, Replay
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import AsyncIterator
 
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
@@ -49,12 +50,26 @@ def _fast_loop(hass: HomeAssistant) -> None:
     hass.loop.set_debug(False)
 
 
+async def _unload_all(hass: HomeAssistant) -> None:
+    """Unload every loaded entry while its line still exists.
+
+    A meter silent long enough makes the integration reopen its port; the
+    line must outlive any reopening in flight, or its failure would surface
+    after the test.
+    """
+    for entry in hass.config_entries.async_entries():
+        if entry.state is ConfigEntryState.LOADED:
+            await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+
 @pytest.fixture
-def terminal(hass: HomeAssistant) -> Iterator[ClockedTerminal]:
+async def terminal(hass: HomeAssistant) -> AsyncIterator[ClockedTerminal]:
     """Give the dongle: a real pseudo-terminal."""
     _fast_loop(hass)
     link = ClockedTerminal()
     yield link
+    await _unload_all(hass)
     link.close()
 
 
@@ -67,6 +82,7 @@ async def bridge(
     link = ClockedBridge()
     await link.start()
     yield link
+    await _unload_all(hass)
     await link.close()
 
 
