@@ -63,7 +63,7 @@ class FrameWriter:
         # Most groups repeat unchanged from frame to frame, so each group's
         # JSON member is memoised, rendered when the lookup misses; so is the
         # start of each label's member.
-        self._fragments: Memo[Group, bytes] = Memo(self._fragment)
+        self._fragments: Memo[Group, bytes] = Memo(self._fragment, _FRAGMENT_CACHE_SIZE)
         self._openings: dict[str, bytes] = {}
 
     def write(self, frames: list[Frame]) -> None:
@@ -106,9 +106,7 @@ class FrameWriter:
             fragment += _NO_HORODATE
         else:
             fragment += f', "horodate": {_json_string(horodate)}}}'.encode()
-        if len(self._fragments) >= _FRAGMENT_CACHE_SIZE:
-            self._fragments.clear()
-        self._fragments[group] = fragment
+        self._fragments.remember(group, fragment)
         return fragment
 
     def _text_block(self, frame: Frame) -> bytes:

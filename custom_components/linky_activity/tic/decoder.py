@@ -202,7 +202,7 @@ class FrameDecoder:
         # The same groups as (label, group) pairs, from which the whole-frame
         # path builds a frame's dictionary in one call; a line this memo lacks
         # is checked during the lookup itself.
-        self._pairs: Memo[bytes, _Pair] = Memo(self._learn_pair)
+        self._pairs: Memo[bytes, _Pair] = Memo(self._learn_pair, _CACHE_SIZE)
         self._learning_failed = False
         self._others: dict[bytes, _Entry] = {}
         self._groups: dict[str, Group] = {}
@@ -413,10 +413,13 @@ class FrameDecoder:
         if not self._allowed[kind]:
             return entry
         if len(self._known) >= _CACHE_SIZE or len(self._others) >= _CACHE_SIZE:
-            self._forget()
+            # The line-by-line path's memos start afresh; the whole-frame
+            # path's keeps what is still in use (see Memo).
+            self._known.clear()
+            self._others.clear()
         if mode is self._mode:
             self._known[line] = entry
-            self._pairs[line] = (entry[0], entry[1])
+            self._pairs.remember(line, (entry[0], entry[1]))
         else:
             self._others[line] = entry
         return entry
@@ -465,9 +468,9 @@ class FrameDecoder:
         self._forget()
 
     def _forget(self) -> None:
-        """Empty the memos of checked lines."""
+        """Empty the memos of checked lines, as what is accepted changed."""
         self._known.clear()
-        self._pairs.clear()
+        self._pairs.forget()
         self._others.clear()
 
     def _start_frame(self) -> None:

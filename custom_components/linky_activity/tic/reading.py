@@ -397,8 +397,8 @@ _MAPPINGS: Final = tuple(
 # the same way (the meter address's century guess aside, which changes only
 # for an address dated two years ahead), so what each group does to a reading
 # is memoised, shared by every decoder. Groups that change in every frame
-# (power, an index, the meter's clock) would fill the memo: it is emptied when
-# full, which bounds its size at the cost of reading each group once again.
+# (power, an index, the meter's clock) fill it up: it is bounded, and keeps
+# the groups still in use (see Memo).
 _MEMO_SIZE: Final = 4096
 _new: Final = object.__new__
 _set: Final = object.__setattr__
@@ -426,13 +426,11 @@ def _entry(group: Group) -> _Entry:
         entry = steps[0]
     else:
         entry = ("", _SEVERAL, steps)
-    if len(_memo) >= _MEMO_SIZE:
-        _memo.clear()
-    _memo[group] = entry
+    _memo.remember(group, entry)
     return entry
 
 
-_memo: Memo[Group, _Entry] = Memo(_entry)
+_memo: Memo[Group, _Entry] = Memo(_entry, _MEMO_SIZE)
 
 
 def _apply(found: _Fields, steps: _Steps) -> None:
