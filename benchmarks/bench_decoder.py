@@ -6,10 +6,11 @@ pyteleinfo (the parser Home Assistant core uses) decodes one whole historical
 frame at a time; ours is fed the same frames as one byte stream and does the
 framing too. Both decode the frames of the real historical captures that
 pyteleinfo accepts, repeated to a few thousand frames; each figure is the
-best of several runs, to keep other load on the machine out of it. Because
-our decoder memoises groups that repeat unchanged, a second stream built
-from the same frames with the power, current and index changing in every
-frame shows the cost when they do not.
+best of several runs, ours and theirs alternating, to keep other load on the
+machine out of it (the load average is printed too). Because our decoder
+memoises groups that repeat unchanged, a second stream built from the same
+frames with the power, current and index changing in every frame shows the
+cost when they do not.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 from functools import partial
+import os
 from pathlib import Path
 import random
 import re
@@ -121,14 +123,21 @@ def pyteleinfo_decode_all(frames: list[bytes]) -> None:
         codec.decode(frame)
 
 
-def best_of(repeat: int, run: Callable[[], object]) -> float:
-    """Return the shortest of `repeat` timed runs, in seconds."""
-    best = float("inf")
+def best_of_both(
+    repeat: int, ours: Callable[[], object], theirs: Callable[[], object]
+) -> tuple[float, float]:
+    """Return the shortest of `repeat` timed runs of each, in seconds.
+
+    The runs alternate, so that other work on the machine, which comes and
+    goes, weighs on both sides alike.
+    """
+    best = [float("inf"), float("inf")]
     for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - started)
-    return best
+        for side, run in enumerate((ours, theirs)):
+            started = time.perf_counter()
+            run()
+            best[side] = min(best[side], time.perf_counter() - started)
+    return best[0], best[1]
 
 
 def compare(name: str, frames: list[bytes], repeat: int) -> Row:
@@ -137,14 +146,20 @@ def compare(name: str, frames: list[bytes], repeat: int) -> Row:
     decoded = len(FrameDecoder().feed(stream))
     if decoded != len(frames):
         raise SystemExit(f"{name}: decoded {decoded} frames out of {len(frames)}")
-    theirs = best_of(repeat, partial(pyteleinfo_decode_all, frames))
-    ours = best_of(repeat, lambda: FrameDecoder().feed(stream))
+    ours, theirs = best_of_both(
+        repeat,
+        lambda: FrameDecoder().feed(stream),
+        partial(pyteleinfo_decode_all, frames),
+    )
     scale = 1e6 / len(frames)
     return Row(name, len(frames), theirs * scale, ours * scale)
 
 
-def end_to_end(frames: list[bytes], repeat: int) -> float:
-    """Time `linky-activity decode --json` on a capture of these frames, in seconds."""
+def end_to_end(frames: list[bytes], repeat: int) -> tuple[float, float]:
+    """Time `linky-activity decode --json` on a capture of these frames.
+
+    Return its best time and pyteleinfo's on the same frames, in seconds.
+    """
     command = shutil.which("linky-activity", path=str(Path(sys.executable).parent))
     if command is None:
         raise SystemExit("linky-activity is not installed in this environment")
@@ -160,7 +175,12 @@ def end_to_end(frames: list[bytes], repeat: int) -> float:
                 check=True,
             )
 
-        return best_of(repeat, run)
+        return best_of_both(repeat, run, partial(pyteleinfo_decode_all, frames))
+
+
+def load_average() -> str:
+    """Describe the machine's load over the last 1, 5 and 15 minutes."""
+    return " ".join(f"{load:.2f}" for load in os.getloadavg())
 
 
 def print_table(rows: list[Row]) -> None:
@@ -181,6 +201,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7, help="runs per figure")
     args = parser.parse_args()
+    started_load = load_average()
 
     real = {name: pyteleinfo_frames(name) for name in HISTORICAL_CAPTURES}
     refused = [name for name, frames in real.items() if not frames]
@@ -199,7 +220,10 @@ def main() -> None:
             args.repeat,
         )
     )
-    print(f"Historical frames, {STREAM_FRAMES} a run, best of {args.repeat} runs")
+    print(
+        f"Historical frames, {STREAM_FRAMES} a run,"
+        f" best of {args.repeat} alternating runs"
+    )
     print_table(rows)
     if refused:
         print(f"(pyteleinfo decodes no frame of: {', '.join(refused)})")
@@ -207,14 +231,13 @@ def main() -> None:
     print(
         f"\nlinky-activity decode --json, end to end (process start included),"
         f" {END_TO_END_FRAMES} frames, against pyteleinfo decoding the same"
-        " frames in this process, best of 3:"
+        f" frames in this process, best of {args.repeat} alternating runs:"
     )
     for label, frames in (
         ("real frames repeated", repeated(every, END_TO_END_FRAMES)),
         ("PAPP/IINST/index varying", varying(tempo, END_TO_END_FRAMES)),
     ):
-        theirs = best_of(3, partial(pyteleinfo_decode_all, frames))
-        ours = end_to_end(frames, 3)
+        ours, theirs = end_to_end(frames, args.repeat)
         print(
             f"  {label:<26} decode --json {ours:5.2f} s"
             f" ({END_TO_END_FRAMES / ours:>6.0f} f/s),"
@@ -222,6 +245,7 @@ def main() -> None:
             f" {theirs / ours:4.1f}x"
         )
     print(f"\nGoal: at least {TARGET_RATIO:.0f}x pyteleinfo's throughput.")
+    print(f"Load average before and after: {started_load} -> {load_average()}")
 
 
 if __name__ == "__main__":
