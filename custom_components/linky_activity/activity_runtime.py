@@ -14,6 +14,7 @@ from homeassistant.util.hass_dict import HassKey
 
 from .activity.detector import ActivityDetector, DetectorConfig, DetectorState
 from .activity.errors import StateError
+from .activity.inactivity import DAYS_TO_LEARN
 from .activity_const import (
     ATTR_AT,
     ATTR_BASELINE_VA,
@@ -49,7 +50,6 @@ DATA_RUNTIMES: Final[HassKey[dict[str, ActivityRuntime]]] = HassKey(
 )
 # Entities showing elapsed time refresh this often even when no reading comes.
 TICK: Final = timedelta(minutes=1)
-DAYS_TO_LEARN_GAPS: Final = 7
 
 
 def _iso(timestamp_s: float | None) -> str | None:
@@ -133,7 +133,7 @@ class ActivityRuntime:
         if self.detector.inactivity.config.threshold_min is not None:
             return round(100.0 * night, 1)
         days = int(self.detector.inactivity.to_dict()["days_seen"])
-        gaps = min(1.0, days / DAYS_TO_LEARN_GAPS)
+        gaps = min(1.0, days / DAYS_TO_LEARN)
         return round(50.0 * (night + gaps), 1)
 
     @callback
