@@ -61,29 +61,43 @@ class LabelSpec:
         return value_check(self)(value, horodate)
 
 
-def _value_shape(kind: ValueKind, width: int) -> Callable[[str], bool]:
-    """Build the test of a data field of the given kind and width."""
+def _undated_check(kind: ValueKind, width: int) -> ValueCheck:
+    """Build the test of an undated group whose data field has this kind and width.
+
+    Each test is one function, not a horodate test calling a shape test: the
+    decoder runs it on every group it has not seen lately.
+    """
     match kind:
         case ValueKind.DECIMAL:
-            return lambda value: 0 < len(value) <= width and value.isdecimal()
+            return lambda value, horodate: (
+                horodate is None and 0 < len(value) <= width and value.isdecimal()
+            )
         case ValueKind.HEX:
-            return lambda value: len(value) == width and _HEX_DIGITS.issuperset(value)
+            return lambda value, horodate: (
+                horodate is None
+                and len(value) == width
+                and _HEX_DIGITS.issuperset(value)
+            )
         case ValueKind.IDENTIFIER:
-            return lambda value: 0 < len(value) <= width and value.isalnum()
+            return lambda value, horodate: (
+                horodate is None and 0 < len(value) <= width and value.isalnum()
+            )
         case ValueKind.TEXT:
-            return lambda value: len(value) <= width and value.isprintable()
+            return lambda value, horodate: (
+                horodate is None and len(value) <= width and value.isprintable()
+            )
         case ValueKind.EMPTY:
-            return lambda value: not value
+            return lambda value, horodate: horodate is None and not value
 
 
 def value_check(spec: LabelSpec) -> ValueCheck:
     """Build the test a checked group of this label must pass to be accepted."""
-    shape = _value_shape(spec.kind, spec.width)
+    check = _undated_check(spec.kind, spec.width)
     if spec.horodated:
         return lambda value, horodate: (
-            horodate is not None and is_valid_horodate(horodate) and shape(value)
+            horodate is not None and is_valid_horodate(horodate) and check(value, None)
         )
-    return lambda value, horodate: horodate is None and shape(value)
+    return check
 
 
 def _table(*specs: LabelSpec) -> dict[str, LabelSpec]:
