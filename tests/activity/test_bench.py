@@ -20,6 +20,7 @@ def test_bench_replays_real_frames_and_ends_with_the_per_frame_cost(
     assert status == 0
     assert re.fullmatch(r"per-frame: \d+(\.\d+)? us", lines[-1])
     assert any(line.startswith("model: ") for line in lines)
+    assert re.fullmatch(r"load average: [\d.]+ [\d.]+ [\d.]+", lines[-2])
     for mode in ("historical", "standard"):
         (figures,) = [
             line for line in lines if line.startswith(f"{mode}: ") and "frames" in line

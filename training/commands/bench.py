@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+import os
 from pathlib import Path
 import sys
 import time
@@ -330,5 +331,7 @@ def run(args: argparse.Namespace) -> int:
         total.frames += result.frames
         total.seconds += result.seconds
     print(f"frames: {total.frames}, total time: {total.seconds:.2f} s")
+    # Other work on the machine slows every figure: say how much there was.
+    print(f"load average: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
     print(f"per-frame: {total.seconds / total.frames * 1e6:.1f} us")
     return 0
