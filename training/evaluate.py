@@ -16,6 +16,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from custom_components.linky_activity.activity.fusion import (
+    ActivityFusion,
+    FusionConfig,
+)
 from training.alerts import replay_alerts
 from training.baselines import baselines_for
 from training.fit import (
@@ -237,7 +241,27 @@ def score_house(
             name: judge(baseline_runner(baseline))
             for name, baseline in baselines_for(resolution).items()
         },
+        runtime=(
+            judge(lambda view: _runtime_output(model, view))
+            if resolution == "1min"
+            else None
+        ),
     )
+
+
+def _runtime_output(
+    model: Classifier, table: WindowTable
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the model's probabilities and the integration's debounced state."""
+    probabilities, _ = _model_output(model, table)
+    fusion = ActivityFusion(FusionConfig(model_threshold=model.threshold))
+    active = np.zeros(table.starts_s.size, dtype=bool)
+    for index in np.flatnonzero(np.isfinite(table.features).all(axis=1)):
+        state = fusion.update(
+            float(table.starts_s[index]), float(probabilities[index]), None, 0.0
+        )
+        active[index] = state.active
+    return probabilities, active
 
 
 def _check_scores(

@@ -46,9 +46,9 @@ class FitSettings:
     kind: ModelKind = "tree_ensemble"
     seed: int = 0
     regularisation_c: float = 0.1
-    trees: int = 24
-    max_depth: int = 6
-    min_leaf_fraction: float = 0.002
+    trees: int = 16
+    max_depth: int = 8
+    min_leaf_fraction: float = 0.005
     max_features: float = 0.5
 
 

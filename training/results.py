@@ -49,11 +49,26 @@ class DetectorResult:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class HouseResult:
-    """Hold the model and the baselines scored on one house at one resolution."""
+    """Hold the model and the baselines scored on one house at one resolution.
+
+    `runtime` is the model as the integration's activity sensor shows it:
+    its probabilities through the runtime's hysteresis and minimum on-time.
+    """
 
     table: WindowTable
     model: DetectorResult
     baselines: dict[str, DetectorResult]
+    runtime: DetectorResult | None = None
+
+    @property
+    def unexplained_share(self) -> float:
+        """Return the share of scored inactive windows with an unmonitored load."""
+        table = self.table
+        if table.trusted is None:
+            return math.nan
+        quiet = table.scored & ~table.labels
+        count = int(quiet.sum())
+        return float((quiet & ~table.trusted).sum()) / count if count else math.nan
 
     def as_dict(self) -> dict[str, Any]:
         """Return this house's entry of metrics.json."""
@@ -65,7 +80,13 @@ class HouseResult:
             "days": round(table.days, 3),
             "scored_windows": int(table.scored.sum()),
             "active_windows": int((table.labels & table.scored).sum()),
+            "unexplained_load_share": _json_number(self.unexplained_share),
             "model": self.model.as_dict(),
+            **(
+                {"model_runtime": self.runtime.as_dict()}
+                if self.runtime is not None
+                else {}
+            ),
             "baselines": {
                 name: result.as_dict() for name, result in self.baselines.items()
             },
@@ -98,9 +119,11 @@ class Evaluation:
     def macro(self, resolution: str) -> dict[str, Any]:
         """Return macro averages of the model and each baseline at a resolution."""
         houses = self.at(resolution)
+        runtime = [h.runtime.as_dict() for h in houses if h.runtime is not None]
         return {
             "houses": len(houses),
             "model": macro_average([h.model.as_dict() for h in houses]),
+            **({"model_runtime": macro_average(runtime)} if runtime else {}),
             "baselines": {
                 name: macro_average(
                     [h.baselines[name].as_dict() for h in houses if name in h.baselines]

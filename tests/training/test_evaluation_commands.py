@@ -120,6 +120,8 @@ def test_evaluate_writes_metrics_report_and_plots(
     }
     for entry in metrics["houses"]:
         assert set(entry["model"]) >= FIGURE_KEYS
+        # At one minute the activity sensor's own state is scored too.
+        assert ("model_runtime" in entry) == (entry["resolution"] == "1min")
         assert {"baseload_threshold", "night_max", "daytime"} <= set(entry["baselines"])
         for figures in entry["baselines"].values():
             assert set(figures) >= FIGURE_KEYS
