@@ -38,8 +38,9 @@ if TYPE_CHECKING:
 
 # Setting up only needs a first frame: play faster than a meter to save time.
 SETUP_SPEED: Final = 8.0
-# Enough failed attempts for the reconnect backoff to reach its longest wait.
-OUTAGE_ATTEMPTS: Final = 8
+# Enough failed attempts for the reconnect backoff to reach its longest wait
+# (1, 2, 4, then 5 s).
+OUTAGE_ATTEMPTS: Final = 5
 POWER: Final = "apparent_power"
 
 
@@ -70,7 +71,7 @@ async def set_up_meter(
     await hass.async_block_till_done()
     hub: LinkyHub = entry.runtime_data
     await fire_after(hass, hub.publish_interval_s)
-    assert power_available(hass, entry)
+    assert hub.available
     return entry, hub
 
 
@@ -104,6 +105,7 @@ async def lose_and_recover(
     fault: str,
     break_line: Callable[[], Awaitable[None]],
     repair_line: Callable[[], Awaitable[None]],
+    line_sends: bool = False,
 ) -> StateLog:
     """Break the line, let the outage last, repair it, and check the way back.
 
@@ -116,7 +118,7 @@ async def lose_and_recover(
     states = StateLog(hass, entry).start()
 
     await break_line()
-    await let_outage_last(hass, hub, OUTAGE_ATTEMPTS)
+    await let_outage_last(hass, hub, OUTAGE_ATTEMPTS, line_sends=line_sends)
     assert not power_available(hass, entry)
     attempts = hub.connection.open_attempts
     debug_during_outage = debug_lines(caplog)

@@ -106,8 +106,8 @@ async def test_no_index_going_back_or_leaping_ever_reaches_a_state(
     stream = spoiled_stream(frame, label)
     frames_before = hub.connection.frames
 
-    await dongle.play(bytes_source(frame.mode, *stream), speed=20)
-    while hub.connection.frames < frames_before + 3 * len(stream):
+    await dongle.play(bytes_source(frame.mode, *stream), speed=40)
+    while hub.connection.frames < frames_before + 2 * len(stream):
         await asyncio.sleep(0.1)
         await fire_after(hass, hub.publish_interval_s)
     states.stop()
@@ -144,7 +144,7 @@ async def test_a_meter_whose_first_frame_leaps_is_written_from_its_real_index(
     # once the port is open and set (setting it flushes what came before).
     await wait_until(lambda: dongle.read_rate() in {1200, 9600}, 5, "port opened")
     await asyncio.sleep(0.3)
-    await dongle.play(bytes_source(frame.mode, leap, *[good] * 30, loop=False), 20)
+    await dongle.play(bytes_source(frame.mode, leap, *[good] * 30, loop=False), 40)
     assert await setting_up
     hub = entry.runtime_data
     while dongle.playing:

@@ -165,7 +165,7 @@ async def test_dongle_faults_over_and_over_leave_no_memory_behind(
         await let_outage_last(hass, hub, 1)
         dongle.plug()
         await dongle.play(garbage, PLAY_SPEED)
-        await let_outage_last(hass, hub, 2)
+        await let_outage_last(hass, hub, 2, line_sends=True)
         await dongle.silence()
         await let_outage_last(hass, hub, 1)
         await dongle.play(meter(HISTORICAL), PLAY_SPEED)

@@ -89,21 +89,23 @@ async def wait_until(condition: Callable[[], bool], within: float, what: str) ->
     return time.monotonic() - started
 
 
-async def let_outage_last(hass: HomeAssistant, hub: LinkyHub, attempts: int) -> None:
+async def let_outage_last(
+    hass: HomeAssistant, hub: LinkyHub, attempts: int, *, line_sends: bool = False
+) -> None:
     """Let the watchdog fire and the link fail `attempts` more times, in mock time.
 
     Each step lets a minute pass for every timer (the watchdog, the stall
     timeout, the reconnect backoff), so the backoff reaches its longest wait,
-    which is the worst moment for the line to come back.
+    which is the worst moment for the line to come back. A line that sends
+    (garbage) gets real time between steps to deliver, so that it looks like
+    one that sends at every check the link makes.
     """
     target = hub.connection.open_attempts + attempts
     for _ in range(400):
         if not hub.available and hub.connection.open_attempts >= target:
             return
         await fire_after(hass, connection.BACKOFF_MAX_S + hub_module.WATCHDOG_S)
-        # Real time for the line to deliver: a line that sends must look
-        # like one that sends at every stall check.
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.1 if line_sends else 0.01)
     raise AssertionError("the outage never reached the asked number of attempts")
 
 

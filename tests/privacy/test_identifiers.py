@@ -14,7 +14,7 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any
 
-from faults.lines import capture_frames, identity_of
+from faults.lines import capture_frames, identity_of, meter
 from faults.scenario import set_up_meter, unload
 from faults.watch import fire_after, wait_until
 from homeassistant.helpers import device_registry as dr, entity_registry as er
@@ -53,6 +53,7 @@ def _text(value: Any) -> str:
 async def _run_meter(hass: HomeAssistant, dongle: Dongle, capture_name: str) -> Any:
     """Set a capture's meter up and let every frame of it through twice."""
     entry, hub = await set_up_meter(hass, dongle, str(dongle.path), capture_name)
+    await dongle.play(meter(capture_name), speed=40)
     frames = hub.connection.frames + 2 * len(capture_frames(capture_name))
     await wait_until(lambda: hub.connection.frames >= frames, 10, "frames")
     await fire_after(hass, hub.publish_interval_s)
