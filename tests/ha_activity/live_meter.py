@@ -6,8 +6,12 @@ import asyncio
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+import functools
+import gzip
 import os
 from pathlib import Path
+import shutil
+import tempfile
 import time
 from typing import TYPE_CHECKING
 
@@ -19,6 +23,7 @@ from custom_components.linky_activity.identity import meter_unique_id
 from custom_components.linky_activity.tic.decoder import FrameDecoder
 from custom_components.linky_activity.tic.encoder import encode_frame, format_decimal
 from custom_components.linky_activity.tic.frame import Frame, Group, TicMode
+from training.datasets.refit import read_refit
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
@@ -41,11 +46,35 @@ SETUP_PAUSE_S = 0.02
 HOLD_STEP_S = 2.0
 # Household loads draw a little less active power than the apparent power.
 POWER_FACTOR = 0.95
+REFIT_DAY = FIXTURES / "ha_activity" / "refit_House_9_2015-01-08.csv.gz"
+# REFIT House 9's first activity of 8 January 2015 (06:34 to 06:46 UTC): a
+# real morning, kettle included, that the shipped model calls activity.
+BURST_FROM_S = 1_420_698_840.0
+BURST_TO_S = 1_420_699_560.0
 
 
 def _real_ns() -> int:
     """Return a real monotonic clock reading, which the frozen clock leaves alone."""
     return time.clock_gettime_ns(time.CLOCK_MONOTONIC_RAW)
+
+
+@functools.cache
+def morning_burst() -> tuple[tuple[float, float], ...]:
+    """Return the real morning burst as (seconds from its start, VA) samples."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "House_9.csv"
+        with gzip.open(REFIT_DAY, "rb") as source, path.open("wb") as copy:
+            shutil.copyfileobj(source, copy)
+        house = read_refit(path)
+    inside = (house.timestamps_s >= BURST_FROM_S) & (house.timestamps_s < BURST_TO_S)
+    return tuple(
+        (stamp - BURST_FROM_S, watts / POWER_FACTOR)
+        for stamp, watts in zip(
+            house.timestamps_s[inside].tolist(),
+            house.aggregate_w[inside].tolist(),
+            strict=True,
+        )
+    )
 
 
 def template_frame() -> Frame:
@@ -256,8 +285,25 @@ class Replay:
         """
         moment = start_s
         while moment < start_s + minutes * 60.0:
-            moment += HOLD_STEP_S
-            self.energy_wh += power_va * POWER_FACTOR * HOLD_STEP_S / 3600.0
-            frame = self.frames.frame(power_va, False, self.energy_wh)
-            await self.send(hub, moment, frame)
+            moment = await self._step(hub, moment, power_va)
+        return moment
+
+    async def burst(self, hub: LinkyHub, start_s: float) -> float:
+        """Play the real morning burst from a moment; return its end."""
+        samples = morning_burst()
+        moment = start_s
+        for index, (offset_s, power_va) in enumerate(samples):
+            # Each recorded value holds until the next one, as the meter sees it.
+            until = start_s + (
+                samples[index + 1][0] if index + 1 < len(samples) else offset_s
+            )
+            while moment < until:
+                moment = await self._step(hub, moment, power_va)
+        return moment
+
+    async def _step(self, hub: LinkyHub, moment: float, power_va: float) -> float:
+        """Send the next frame, two seconds on, and return its moment."""
+        moment += HOLD_STEP_S
+        self.energy_wh += power_va * POWER_FACTOR * HOLD_STEP_S / 3600.0
+        await self.send(hub, moment, self.frames.frame(power_va, False, self.energy_wh))
         return moment

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.const import (
+    EVENT_STATE_CHANGED,
     STATE_OFF,
     STATE_ON,
     STATE_UNAVAILABLE,
@@ -15,7 +16,10 @@ from homeassistant.const import (
     EntityCategory,
 )
 from homeassistant.helpers import device_registry as dr, entity_registry as er
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.common import (
+    async_capture_events,
+    async_fire_time_changed,
+)
 
 from custom_components.linky_activity.activity_runtime import activity_runtime
 from custom_components.linky_activity.const import DOMAIN
@@ -32,7 +36,6 @@ if TYPE_CHECKING:
 # Thursday 8 January 2026, 09:00 in Paris.
 START_S = datetime(2026, 1, 8, 8, 0, tzinfo=UTC).timestamp()
 QUIET_VA = 180.0
-KETTLE_VA = 2200.0
 
 
 def _registry_entries(
@@ -87,7 +90,7 @@ async def test_meter_device_carries_every_activity_entity_with_its_kind(
     assert states["night_baseline"].state == STATE_UNKNOWN
 
 
-async def test_kettle_turns_activity_on_and_quiet_time_counts_from_its_end(
+async def test_real_morning_turns_activity_on_and_quiet_time_counts_from_its_end(
     hass: HomeAssistant, replay: Replay
 ) -> None:
     await hass.config.async_set_time_zone("Europe/Paris")
@@ -97,8 +100,14 @@ async def test_kettle_turns_activity_on_and_quiet_time_counts_from_its_end(
 
     moment = await replay.hold(hub, START_S, 20, QUIET_VA)
     assert hass.states.get(ids["activity"]).state == STATE_OFF
-    moment = await replay.hold(hub, moment, 4, KETTLE_VA)
-    assert hass.states.get(ids["activity"]).state == STATE_ON
+    changes = async_capture_events(hass, EVENT_STATE_CHANGED)
+    moment = await replay.burst(hub, moment)
+    shown = [
+        event.data["new_state"].state
+        for event in changes
+        if event.data["entity_id"] == ids["activity"]
+    ]
+    assert STATE_ON in shown
     moment = await replay.hold(hub, moment, 30, QUIET_VA)
 
     assert hass.states.get(ids["activity"]).state == STATE_OFF
@@ -116,7 +125,7 @@ async def test_inactive_for_keeps_counting_each_minute_while_the_meter_is_silent
     hub = await replay.start(entry, START_S, QUIET_VA)
     ids = {key: e.entity_id for key, e in _registry_entries(hass, entry).items()}
     moment = await replay.hold(hub, START_S, 20, QUIET_VA)
-    moment = await replay.hold(hub, moment, 4, KETTLE_VA)
+    moment = await replay.burst(hub, moment)
     moment = await replay.hold(hub, moment, 15, QUIET_VA)
     before = int(hass.states.get(ids["inactive_for"]).state)
 

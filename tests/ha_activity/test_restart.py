@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 START_S = datetime(2026, 1, 8, 8, 0, tzinfo=UTC).timestamp()
 QUIET_VA = 180.0
-KETTLE_VA = 2200.0
 
 
 @pytest.fixture
@@ -53,12 +52,12 @@ def _state_of(hass: HomeAssistant, entry: MockConfigEntry, key: str) -> str:
 
 
 async def _run_morning(replay: Replay, entry: MockConfigEntry) -> None:
-    """Start the entry, play a quiet spell, a kettle and a quiet spell again."""
+    """Start the entry, play a quiet spell, a real morning and quiet again."""
     await replay.hass.config.async_set_time_zone("Europe/Paris")
     hub = await replay.start(entry, START_S, QUIET_VA)
-    moment = START_S
-    for minutes, power in ((15, QUIET_VA), (4, KETTLE_VA), (10, QUIET_VA)):
-        moment = await replay.hold(hub, moment, minutes, power)
+    moment = await replay.hold(hub, START_S, 15, QUIET_VA)
+    moment = await replay.burst(hub, moment)
+    await replay.hold(hub, moment, 10, QUIET_VA)
 
 
 async def test_learned_state_and_last_activity_survive_a_reload(
