@@ -396,7 +396,7 @@ _MAPPINGS: Final = tuple(
 # Most groups repeat unchanged from frame to frame, and a group always reads
 # the same way (the meter address's century guess aside, which changes only
 # for an address dated two years ahead), so what each group does to a reading
-# is memoised, shared by every decoder. Groups that change in every frame
+# is memoised, once for every meter read. Groups that change in every frame
 # (power, an index, the meter's clock) fill it up: it is bounded, and keeps
 # the groups still in use (see Memo).
 _MEMO_SIZE: Final = 4096
