@@ -7,7 +7,11 @@ import logging
 from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    restore_state,
+)
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
@@ -313,7 +317,15 @@ def async_apply_activity_options(hass: HomeAssistant, entry: ConfigEntry) -> Non
 
 
 async def async_remove_learned_state(hass: HomeAssistant, entry_id: str) -> None:
-    """Erase what was learned about a home whose entry is being deleted."""
+    """Erase what was learned about a home whose entry is being deleted.
+
+    Home Assistant keeps the last state of a removed entity for a week, to
+    give it back should the entity return: for the last activity sensor that
+    is when someone was last up, so it is dropped too.
+    """
+    kept = restore_state.async_get(hass).last_states
+    for item in er.async_entries_for_config_entry(er.async_get(hass), entry_id):
+        kept.pop(item.entity_id, None)
     await LearnedStateStore(hass, entry_id).async_remove()
 
 
