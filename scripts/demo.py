@@ -37,6 +37,7 @@ REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = REPO / ".venv" / "bin"
 CONFIG = REPO / "demo-config"
 CAPTURE = REPO / "tests" / "fixtures" / "tic" / "historical-mono-tempo-pyteleinfo.txt"
+DATASETS = REPO / "tests" / "fixtures" / "datasets"
 USERNAME = "demo"
 PASSWORD = "linky-demo"  # noqa: S105 - a throwaway login for a loopback-only demo
 HOST = "127.0.0.1"
@@ -134,10 +135,18 @@ def add_demo_user() -> None:
     )
 
 
-def start_replay() -> tuple[subprocess.Popen[str], str]:
+def replay_source(house: str | None) -> list[str]:
+    """Name what the replay plays: the capture, or a dataset house's morning."""
+    if house is None:
+        return [str(CAPTURE)]
+    return ["--dataset", str(DATASETS), "--house", house, "--start", "07:00"]
+
+
+def start_replay(house: str | None) -> tuple[subprocess.Popen[str], str]:
     """Play the capture as a live meter and return the URL to reach it."""
+    command = [str(VENV_BIN / "linky-activity"), "replay", *replay_source(house)]
     replay = subprocess.Popen(  # noqa: S603 - our own command, fixed arguments
-        [VENV_BIN / "linky-activity", "replay", CAPTURE, "--tcp", f"{HOST}:0"],
+        [*command, "--tcp", f"{HOST}:0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -388,7 +397,7 @@ def interrupts_as_keyboard_interrupt() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
-def run(language: str, preferred_port: int, check_only: bool) -> int:
+def run(language: str, preferred_port: int, check_only: bool, house: str | None) -> int:
     """Run the demo until Ctrl-C (or, with check_only, until it is ready)."""
     replay: subprocess.Popen[str] | None = None
     hass: subprocess.Popen[bytes] | None = None
@@ -399,8 +408,8 @@ def run(language: str, preferred_port: int, check_only: bool) -> int:
             say(f"fresh configuration in {CONFIG.relative_to(REPO)}/")
             write_config(port, language)
             add_demo_user()
-            replay, port_url = start_replay()
-            say(f"replaying {CAPTURE.name} as a live meter on {port_url}")
+            replay, port_url = start_replay(house)
+            say(f"replaying {house or CAPTURE.name} as a live meter on {port_url}")
             say("starting Home Assistant (the first start takes a minute)")
             hass = start_home_assistant()
             wait_for_http(base, hass)
@@ -438,8 +447,14 @@ def main() -> int:
     parser.add_argument(
         "--check", action="store_true", help="stop once live values are seen"
     )
+    parser.add_argument(
+        "--house",
+        metavar="NAME",
+        help="replay a real dataset house from 07:00 (e.g. refit/House_2) instead"
+        " of the meter capture, to watch activity detection",
+    )
     args = parser.parse_args()
-    return run(args.language, args.port, args.check)
+    return run(args.language, args.port, args.check, args.house)
 
 
 if __name__ == "__main__":

@@ -9,10 +9,15 @@ so passes at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import argparse
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import numpy as np
 
 from custom_components.linky_activity.tic.frame import TicMode
 from training.datasets.errors import DatasetError
@@ -23,7 +28,6 @@ from training.simulation.meter import MeterConfig, simulate_meter
 from training.simulation.tariff import NIGHT_OFF_PEAK, OffPeakSchedule
 
 if TYPE_CHECKING:
-    import argparse
     from collections.abc import Iterator
 
     from training.datasets.recording import HouseRecording
@@ -77,6 +81,12 @@ def add_dataset_arguments(parser: argparse.ArgumentParser) -> None:
         help="add a simulated water heater and convectors to the house's power",
     )
     parser.add_argument(
+        "--start",
+        type=_time_of_day,
+        metavar="HH:MM",
+        help="begin the house's first day at this local time instead of midnight",
+    )
+    parser.add_argument(
         "--off-peak",
         default="22:00-06:00",
         metavar="HH:MM-HH:MM[,...]",
@@ -101,6 +111,8 @@ def dataset_source(
     recording = find_house(args.dataset, args.house)
     if recording.aggregate_w is None:
         raise DatasetError(recording.source, "has no whole-house power to replay")
+    if args.start is not None:
+        recording = starting_at(recording, args.start)
     if args.background:
         recording = augment(recording, seed=args.seed)
     return DatasetSource(
@@ -123,3 +135,44 @@ def find_house(folder: Path, house: str | None) -> HouseRecording:
         known = ", ".join(f"{hit.dataset}/{hit.house}" for hit in scan(folder)[:8])
         raise DatasetError(folder, f"no house {house!r} here; found: {known or 'none'}")
     return read(hits[0], progress=True)
+
+
+def _time_of_day(text: str) -> int:
+    """Parse HH:MM into seconds after midnight, for argparse."""
+    hours, _, minutes = text.partition(":")
+    if not (hours.isdigit() and minutes.isdigit()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not HH:MM")
+    seconds = int(hours) * 3600 + int(minutes) * 60
+    if int(hours) > 23 or int(minutes) > 59:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time of day")
+    return seconds
+
+
+def starting_at(recording: HouseRecording, seconds_of_day: int) -> HouseRecording:
+    """Drop the samples before a local time of day on the recording's first day.
+
+    A demo then shows the morning at once instead of a night of standby.
+    """
+    zone = ZoneInfo(recording.timezone)
+    first = datetime.fromtimestamp(float(recording.timestamps_s[0]), zone)
+    midnight = first.replace(hour=0, minute=0, second=0, microsecond=0)
+    start_s = midnight.timestamp() + seconds_of_day
+    index = int(np.searchsorted(recording.timestamps_s, start_s))
+    if index >= len(recording.timestamps_s):
+        raise DatasetError(recording.source, "has no samples after that start time")
+    return replace(
+        recording,
+        timestamps_s=recording.timestamps_s[index:],
+        aggregate_w=None
+        if recording.aggregate_w is None
+        else recording.aggregate_w[index:],
+        channels=tuple(
+            replace(channel, power_w=channel.power_w[index:])
+            for channel in recording.channels
+        ),
+        flows=tuple(
+            replace(flow, rate_per_min=flow.rate_per_min[index:])
+            for flow in recording.flows
+        ),
+        occupancy=None if recording.occupancy is None else recording.occupancy[index:],
+    )
