@@ -24,8 +24,9 @@ def test_starting_at_seven_drops_the_night_and_keeps_every_later_sample() -> Non
     assert (first.hour, first.minute) == (7, 0)
     dropped = len(recording.timestamps_s) - len(morning.timestamps_s)
     assert recording.timestamps_s[dropped] == morning.timestamps_s[0]
-    assert recording.timestamps_s[dropped - 1] < morning.timestamps_s[0] - 0.0
-    assert morning.aggregate_w is not None and recording.aggregate_w is not None
+    assert recording.timestamps_s[dropped - 1] < morning.timestamps_s[0]
+    assert morning.aggregate_w is not None
+    assert recording.aggregate_w is not None
     assert list(morning.aggregate_w) == list(recording.aggregate_w[dropped:])
     for before, after in zip(recording.channels, morning.channels, strict=True):
         assert len(after.power_w) == len(morning.timestamps_s)
