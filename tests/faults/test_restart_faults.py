@@ -27,6 +27,7 @@ from homeassistant.helpers import (
     entity_registry as er,
     issue_registry as ir,
 )
+from properties.model_documents import logistic_document
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
@@ -50,6 +51,7 @@ from custom_components.linky_activity.activity_store import (
 )
 from custom_components.linky_activity.const import DOMAIN
 
+from .storage import hass_config_dir, hass_storage  # noqa: F401 - fixtures
 from .watch import report
 
 if TYPE_CHECKING:
@@ -91,18 +93,6 @@ def _offline_learned_state() -> dict[str, Any]:
 
 
 LEARNED = _offline_learned_state()
-
-
-@pytest.fixture
-def hass_storage() -> dict[str, object]:
-    """Let the integration read and write real files in the test's folder."""
-    return {}
-
-
-@pytest.fixture
-def hass_config_dir(hass_tmp_config_dir: str) -> str:
-    """Give every test its own configuration folder on disk."""
-    return hass_tmp_config_dir
 
 
 @pytest.fixture
@@ -329,31 +319,24 @@ async def test_a_damaged_learned_store_is_set_aside_and_nothing_else_is_lost(
     report(f"learned store {damage}: set aside, one warning, entry and entities kept")
 
 
-def _model_document() -> dict[str, Any]:
-    """Return a small valid logistic model document."""
-    return {
-        "format": "linky-activity-model",
-        "format_version": 1,
-        "kind": "logistic",
-        "feature_names": list(FEATURE_NAMES),
-        "feature_version": FEATURE_VERSION,
-        "created": "2026-01-31",
-        "card": {"note": "fault suite"},
-        "threshold": 0.5,
-        "logistic": {"coef": [0.001] * len(FEATURE_NAMES), "intercept": -1.0},
-    }
-
-
 def _tampered(change: str) -> bytes:
     """Return a model file tampered with in one way."""
-    document = _model_document()
+    document = logistic_document()
     match change:
         case "wrong shapes":
             document["logistic"]["coef"] = [0.001] * (len(FEATURE_NAMES) - 3)
         case "NaN":
-            return json.dumps(document).replace("-1.0", "NaN").encode()
+            return (
+                json.dumps(document)
+                .replace('"intercept": -2', '"intercept": NaN')
+                .encode()
+            )
         case "overflowing number":
-            return json.dumps(document).replace("-1.0", "-1e999").encode()
+            return (
+                json.dumps(document)
+                .replace('"intercept": -2', '"intercept": -1e999')
+                .encode()
+            )
         case "unknown version":
             document["format_version"] = 7
         case "unknown feature version":
@@ -361,7 +344,11 @@ def _tampered(change: str) -> bytes:
         case "oversize":
             return json.dumps(document).encode() + b" " * MAX_MODEL_BYTES
         case "endless integer":
-            return json.dumps(document).replace("-1.0", "7" * 5000).encode()
+            return (
+                json.dumps(document)
+                .replace('"intercept": -2', f'"intercept": {"7" * 5000}')
+                .encode()
+            )
         case "pickle":
             return b"\x80\x05\x95\x1a\x00\x00\x00\x00\x00\x00\x00\x8c\x02os\x94."
     return json.dumps(document).encode()

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 
 from faults.lines import meter
 from faults.scenario import set_up_meter, unload
+from faults.storage import hass_config_dir, hass_storage  # noqa: F401 - fixtures
 from faults.watch import fire_after, wait_until
 from homeassistant.helpers import (
     device_registry as dr,
     entity_registry as er,
     restore_state,
 )
-import pytest
 
 from custom_components.linky_activity.activity_store import (
     SET_ASIDE_MARK,
@@ -35,18 +35,6 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
 CAPTURE = "historical-mono-tempo-pyteleinfo.txt"
-
-
-@pytest.fixture
-def hass_storage() -> dict[str, object]:
-    """Let Home Assistant read and write real files in the test's folder."""
-    return {}
-
-
-@pytest.fixture
-def hass_config_dir(hass_tmp_config_dir: str) -> str:
-    """Give the test its own configuration folder on disk."""
-    return hass_tmp_config_dir
 
 
 # Home Assistant keeps removed devices and entities for 30 days, under these

@@ -17,51 +17,18 @@ import numpy as np
 import pytest
 
 from custom_components.linky_activity.activity.errors import ModelError
-from custom_components.linky_activity.activity.features import (
-    FEATURE_NAMES,
-    FEATURE_VERSION,
-)
+from custom_components.linky_activity.activity.features import FEATURE_NAMES
 from custom_components.linky_activity.activity.model import (
     ActivityModel,
     parse_model,
 )
 
+from .model_documents import logistic_document, trees_document
+
 F = len(FEATURE_NAMES)
-
-
-def _header(kind: str) -> dict[str, Any]:
-    """Return the members every model document starts with."""
-    return {
-        "format": "linky-activity-model",
-        "format_version": 1,
-        "kind": kind,
-        "feature_names": list(FEATURE_NAMES),
-        "feature_version": FEATURE_VERSION,
-        "created": "2026-01-31",
-        "card": {"data": "REFIT, UCI"},
-        "threshold": 0.5,
-        "standardize": {"mean": [100.0] * F, "scale": [50.0] * F},
-    }
-
-
 DOCUMENTS: dict[str, dict[str, Any]] = {
-    "logistic": {
-        **_header("logistic"),
-        "logistic": {"coef": [0.01 * (i % 7 - 3) for i in range(F)], "intercept": -2},
-    },
-    "trees": {
-        **_header("tree_ensemble"),
-        "tree_aggregation": "sum_logit",
-        "base_score": -0.4,
-        "trees": {
-            "split_precision": "float32",
-            "feature": [[0, 0, 5, 0, 0], [3]],
-            "threshold": [[1.5, 0.0, -0.25, 0.0, 0.0], [0.0]],
-            "left": [[1, -1, 3, -1, -1], [-1]],
-            "right": [[2, -1, 4, -1, -1], [-1]],
-            "value": [[0.0, -1.2, 0.0, 0.3, 2.2], [0.1]],
-        },
-    },
+    "logistic": logistic_document(),
+    "trees": trees_document(),
 }
 
 _json_scalars = (
@@ -73,9 +40,9 @@ _json_scalars = (
 )
 json_values = st.recursive(
     _json_scalars,
-    lambda inner: (
-        st.lists(inner, max_size=4)
-        | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.text(max_size=6), children, max_size=4),
     ),
     max_leaves=10,
 )
