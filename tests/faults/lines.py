@@ -137,6 +137,8 @@ class Dongle(Line):
         self.path = folder / "usb-Linky_TIC_Dongle_TINFO-4242-if00-port0"
         self._controller: int | None = None
         self._terminal: int | None = None
+        # Every rate a reader has set while the dongle was sending.
+        self.rates_read: set[int] = set()
         self.plug()
 
     @property
@@ -175,6 +177,8 @@ class Dongle(Line):
         if self._controller is None or self._terminal is None or self.mode is None:
             return
         rate = self.read_rate()
+        if rate is not None:
+            self.rates_read.add(rate)
         sent_at = BAUD_RATES[self.mode]
         if rate is not None and rate != sent_at:
             piece = misread(piece, sent_at, rate)

@@ -140,4 +140,7 @@ async def lose_and_recover(
     assert_no_traceback(caplog)
     assert_loop_never_blocked(caplog)
     assert states.availability_changes(POWER) == [False, True]
+    for key in states.keys("index_"):
+        written = states.numbers(key)
+        assert written == sorted(written), f"{key} went back: {written}"
     return states

@@ -15,15 +15,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from homeassistant.config_entries import ConfigEntryState
 import pytest
 
+from custom_components.linky_activity import hub as hub_module
 from custom_components.linky_activity.const import MODE_HISTORICAL
 from custom_components.linky_activity.hub import WATCHDOG_S
 from custom_components.linky_activity.tic.frame import TicMode
 
 from .lines import bytes_source, meter
 from .noise import gps_receiver, noise
-from .scenario import lose_and_recover, power_available, set_up_meter, unload
+from .scenario import (
+    lose_and_recover,
+    meter_entry,
+    power_available,
+    set_up_meter,
+    unload,
+)
 from .watch import (
     assert_no_traceback,
     integration_records,
@@ -182,3 +190,25 @@ async def test_auto_mode_follows_a_meter_switched_to_standard_before_the_watchdo
     assert integration_records(caplog) == []
     assert_no_traceback(caplog)
     await unload(hass, entry)
+
+
+async def test_setting_up_on_a_port_that_is_no_meter_is_retried_saying_why(
+    hass: HomeAssistant,
+    dongle: Dongle,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Production waits 30 s for a first reading; what it says does not depend
+    # on how long it waits, as long as both rates get tried.
+    monkeypatch.setattr(hub_module, "FIRST_READING_TIMEOUT_S", 7.0)
+    await dongle.play(gps_receiver())
+    entry = meter_entry(HISTORICAL, str(dongle.path))
+    entry.add_to_hass(hass)
+
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert "data but no valid frame" in str(entry.reason)
+    assert {1200, 9600} <= dongle.rates_read
+    assert integration_records(caplog) == []
+    assert_no_traceback(caplog)
