@@ -174,7 +174,12 @@ def test_replay_refuses_a_malformed_off_peak_schedule(
 
 def test_background_option_replays_the_house_with_a_water_heater() -> None:
     args = argparse.Namespace(
-        dataset=REFIT, house="House_2", seed=3, background=True, off_peak="22:00-06:00"
+        dataset=REFIT,
+        house="House_2",
+        seed=3,
+        background=True,
+        off_peak="22:00-06:00",
+        start=None,
     )
     source = dataset_source(args, None, loop=False)
     plain = read_refit(REFIT / "House_2.csv")
