@@ -27,6 +27,7 @@ from custom_components.linky_activity.activity.model import (
     model_from_dict,
 )
 from custom_components.linky_activity.activity_const import MODEL_FILE_NAME
+from custom_components.linky_activity.activity_inputs import offpeak, total_energy_wh
 from custom_components.linky_activity.tic.decoder import FrameDecoder
 from custom_components.linky_activity.tic.encoder import (
     encode_frame,
@@ -34,10 +35,8 @@ from custom_components.linky_activity.tic.encoder import (
 )
 from custom_components.linky_activity.tic.frame import Group, TicMode
 from custom_components.linky_activity.tic.reading import (
-    MeterReading,
     reading_from_frame,
 )
-from custom_components.linky_activity.tic.tariff import TariffPeriod
 
 if TYPE_CHECKING:
     import argparse
@@ -183,22 +182,6 @@ def _model(path: Path | None) -> tuple[ActivityModel, str]:
     )
 
 
-def _offpeak(reading: MeterReading) -> bool | None:
-    """Tell the detector whether off-peak runs, as the integration does."""
-    if reading.tariff_period is None:
-        return None
-    return reading.tariff_period is TariffPeriod.OFF_PEAK
-
-
-def _energy(reading: MeterReading) -> int | None:
-    """Return the withdrawn energy total, as the integration does."""
-    indexes = reading.energy_wh
-    if "east" in indexes:
-        return indexes["east"]
-    withdrawn = [v for k, v in indexes.items() if k != "eait"]
-    return sum(withdrawn) if withdrawn else None
-
-
 @dataclass(slots=True)
 class _Run:
     """Hold what one mode's simulated days measured (times in seconds)."""
@@ -255,8 +238,8 @@ class _LivePath:
                     self.detector.update(
                         START + i * self.pace_s,
                         reading.apparent_power_va,
-                        _offpeak(reading),
-                        _energy(reading),
+                        offpeak(reading),
+                        total_energy_wh(reading),
                     )
                 decoded = clock()
                 run.detector_s += decoded - read
