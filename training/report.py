@@ -7,10 +7,12 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from training import plots
+from training.comparison import BLOCK_S, CONFIDENCE_PERCENT, RESAMPLES
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from training.comparison import Difference
     from training.results import Evaluation, HouseResult
 
 __all__ = [
@@ -54,6 +56,8 @@ def metrics_document(evaluation: Evaluation) -> dict[str, Any]:
         resolution: {
             "macro": evaluation.macro(resolution),
             "model_not_ahead": evaluation.shortfalls(resolution),
+            "versus": evaluation.verdict_counts(resolution),
+            "significance": evaluation.significance(resolution),
         }
         for resolution in evaluation.resolutions()
     }
@@ -179,18 +183,63 @@ def _runtime_lines(evaluation: Evaluation, resolution: str) -> list[str]:
     ]
 
 
+VERDICT_WORDS = {
+    "behind": "behind",
+    "level": "within chance",
+    "ahead": "ahead",
+    "undefined": "no interval",
+}
+
+
+def _gap(difference: Difference) -> str:
+    """Return a gap's verdict, its difference and interval, for a sentence."""
+    words = VERDICT_WORDS[difference.verdict]
+    if difference.verdict == "undefined":
+        return f"{words}, {_number(difference.difference)}"
+    interval = f"[{_number(difference.low)}, {_number(difference.high)}]"
+    return f"{words}, {_number(difference.difference)} {interval}"
+
+
+def _tally_line(evaluation: Evaluation, resolution: str) -> str:
+    """Return how many houses are significantly behind or ahead of the baselines."""
+    tally = evaluation.significance(resolution)
+    return (
+        f"Significantly behind a baseline on {tally['behind_a_baseline']} of "
+        f"{tally['houses']} houses; ahead of every baseline significantly on "
+        f"{tally['ahead_of_every_baseline']} (F1 and MCC alike)."
+    )
+
+
 def _shortfall_lines(evaluation: Evaluation, resolution: str) -> list[str]:
-    """Return where the model does not beat a baseline, or say it beats them all."""
+    """Return where the model does not beat a baseline, and which gaps are real."""
+    houses = {house.table.key: house for house in evaluation.at(resolution)}
     lines: list[str] = []
     for name, per_figure in evaluation.shortfalls(resolution).items():
-        for figure, houses in per_figure.items():
-            if houses:
+        for figure, keys in per_figure.items():
+            gaps = [
+                f"{key} ({_gap(getattr(houses[key].versus[name], figure))})"
+                for key in keys
+            ]
+            if gaps:
                 lines.append(
-                    f"- {figure.upper()} not above `{name}` on: {', '.join(houses)}"
+                    f"- {figure.upper()} not above `{name}` on: {', '.join(gaps)}"
                 )
+    tally = _tally_line(evaluation, resolution)
     if not lines:
-        return ["The model's F1 and MCC are above every baseline's on every house."]
-    return ["The model is **not** ahead everywhere:", "", *lines]
+        return [
+            "The model's F1 and MCC are above every baseline's on every house.",
+            "",
+            tally,
+        ]
+    return [
+        "The model is **not** ahead everywhere (behind: the "
+        f"{CONFIDENCE_PERCENT:.0f} % interval of the difference lies entirely "
+        "below 0; within chance: it covers 0):",
+        "",
+        *lines,
+        "",
+        tally,
+    ]
 
 
 BASELINE_DEFINITIONS = {
@@ -333,7 +382,7 @@ def _unexplained_lines(evaluation: Evaluation) -> list[str]:
 
 
 def _definitions() -> list[str]:
-    """Return how each baseline and the alert figures are defined."""
+    """Return how the baselines, the alert figures and the gap verdicts work."""
     lines = ["## Baselines", ""]
     lines += [f"- `{name}`: {text}." for name, text in BASELINE_DEFINITIONS.items()]
     lines += [
@@ -348,6 +397,17 @@ def _definitions() -> list[str]:
         "labels show activity in the four hours it claims were quiet; "
         "'gaps alerted' is the share of injected quiet periods that raised a "
         "true alert. Per-week figures scale each house's recorded days.",
+        "",
+        "## Model against a baseline: real gaps and chance",
+        "",
+        "Each house's F1 and MCC differences (model minus baseline) come with "
+        "a paired block bootstrap: the scored windows are cut into "
+        f"{BLOCK_S / 3600:.0f}-hour clock blocks, {RESAMPLES} resamples of "
+        "those blocks (drawn with replacement, the same ones for both "
+        f"detectors) give the difference's spread, and its {CONFIDENCE_PERCENT:.0f} % "
+        "percentile interval says 'behind' when it lies entirely below 0, "
+        "'ahead' when entirely above 0, and 'within chance' when it covers 0 "
+        "(no interval for a house of fewer than two hours).",
         "",
     ]
     return lines

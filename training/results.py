@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import math
 from typing import TYPE_CHECKING, Any
 
+from training.comparison import Comparison, compare_detectors
 from training.metrics import macro_average
 
 if TYPE_CHECKING:
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 __all__ = ["DetectorResult", "Evaluation", "HouseResult"]
 
 type Figures = dict[str, float | int | None]
+
+VERDICTS = ("ahead", "level", "behind", "undefined")
 
 
 def _json_number(value: float) -> float | None:
@@ -53,12 +56,28 @@ class HouseResult:
 
     `runtime` is the model as the integration's activity sensor shows it:
     its probabilities through the runtime's hysteresis and minimum on-time.
+    The comparisons with the baselines are bootstrapped on first use only,
+    since most results of a run (other model kinds, robustness views) are
+    never compared.
     """
 
     table: WindowTable
     model: DetectorResult
     baselines: dict[str, DetectorResult]
     runtime: DetectorResult | None = None
+    _versus: dict[str, Comparison] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    @property
+    def versus(self) -> dict[str, Comparison]:
+        """Return how the model compares with each baseline on this house."""
+        for name, other in self.baselines.items():
+            if name not in self._versus:
+                self._versus[name] = compare_detectors(
+                    self.table, self.model.predicted, other.predicted
+                )
+        return self._versus
 
     @property
     def unexplained_share(self) -> float:
@@ -89,6 +108,9 @@ class HouseResult:
             ),
             "baselines": {
                 name: result.as_dict() for name, result in self.baselines.items()
+            },
+            "versus": {
+                name: comparison.as_dict() for name, comparison in self.versus.items()
             },
         }
 
@@ -150,3 +172,41 @@ class Evaluation:
                         behind.append(house.table.key)
             out[name] = per_figure
         return out
+
+    def verdict_counts(self, resolution: str) -> dict[str, dict[str, dict[str, int]]]:
+        """Return, per baseline and figure, how many houses get each verdict."""
+        out: dict[str, dict[str, dict[str, int]]] = {}
+        for name in self.baseline_names(resolution):
+            per_figure = {
+                figure: dict.fromkeys(VERDICTS, 0) for figure in ("f1", "mcc")
+            }
+            for house in self.at(resolution):
+                comparison = house.versus.get(name)
+                if comparison is None:
+                    continue
+                per_figure["f1"][comparison.f1.verdict] += 1
+                per_figure["mcc"][comparison.mcc.verdict] += 1
+            out[name] = per_figure
+        return out
+
+    def significance(self, resolution: str) -> dict[str, int]:
+        """Return how many houses are significantly behind or ahead of baselines.
+
+        A house is behind when any baseline's F1 or MCC interval lies below 0,
+        and ahead of every baseline when all of them lie above 0.
+        """
+        behind = ahead = 0
+        houses = self.at(resolution)
+        for house in houses:
+            verdicts = [
+                verdict
+                for comparison in house.versus.values()
+                for verdict in (comparison.f1.verdict, comparison.mcc.verdict)
+            ]
+            behind += "behind" in verdicts
+            ahead += bool(verdicts) and all(v == "ahead" for v in verdicts)
+        return {
+            "houses": len(houses),
+            "behind_a_baseline": behind,
+            "ahead_of_every_baseline": ahead,
+        }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
+import io
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -100,12 +102,19 @@ def test_the_same_command_on_the_same_data_writes_the_same_bytes(
     )
 
 
-def test_evaluate_writes_metrics_report_and_plots(
-    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    report = tmp_path / "report"
+@pytest.fixture(scope="module")
+def evaluated(data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """Evaluate once on the slices; return the report folder and what was printed."""
+    report = tmp_path_factory.mktemp("evaluation") / "report"
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = main(["evaluate", "--data", str(data), "--report", str(report)])
+    assert code == 0
+    return report, printed.getvalue()
 
-    assert main(["evaluate", "--data", str(data), "--report", str(report)]) == 0
+
+def test_evaluate_writes_metrics_report_and_plots(evaluated: tuple[Path, str]) -> None:
+    report, printed = evaluated
 
     metrics = json.loads((report / "metrics.json").read_text())
     entries = {(e["dataset"], e["house"], e["resolution"]) for e in metrics["houses"]}
@@ -136,9 +145,44 @@ def test_evaluate_writes_metrics_report_and_plots(
         assert len(content) > 10_000
     assert list(report.glob("timeline_*.png"))
 
-    printed = capsys.readouterr().out
     assert "refit/House_2" in printed
     assert "baseload_threshold F1" in printed
+
+
+def test_evaluate_tells_each_gap_to_a_baseline_from_chance(
+    evaluated: tuple[Path, str],
+) -> None:
+    report, _ = evaluated
+
+    metrics = json.loads((report / "metrics.json").read_text())
+    verdicts = {"ahead", "level", "behind", "undefined"}
+    for entry in metrics["houses"]:
+        assert set(entry["versus"]) == set(entry["baselines"])
+        for gaps in entry["versus"].values():
+            for figure in ("f1", "mcc"):
+                gap = gaps[figure]
+                assert gap["verdict"] in verdicts
+                if gap["verdict"] != "undefined":
+                    assert gap["low"] <= gap["difference"] <= gap["high"]
+    markdown = (report / "report.md").read_text()
+    for resolution in ("1min", "30min"):
+        summary = metrics["summary"][resolution]
+        houses = [e for e in metrics["houses"] if e["resolution"] == resolution]
+        for name, per_figure in summary["versus"].items():
+            for figure, counts in per_figure.items():
+                assert set(counts) == verdicts
+                assert counts["behind"] == sum(
+                    e["versus"][name][figure]["verdict"] == "behind" for e in houses
+                )
+                assert sum(counts.values()) == len(houses)
+        tally = summary["significance"]
+        assert tally["houses"] == len(houses)
+        assert (
+            f"Significantly behind a baseline on {tally['behind_a_baseline']} of "
+            f"{len(houses)} houses; ahead of every baseline significantly on "
+            f"{tally['ahead_of_every_baseline']}"
+        ) in markdown
+    assert "paired block bootstrap" in markdown
 
 
 def test_evaluate_scores_a_given_model_file(
