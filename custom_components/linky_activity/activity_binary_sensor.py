@@ -27,11 +27,16 @@ if TYPE_CHECKING:
 
 
 def _alert_attributes(runtime: ActivityRuntime) -> dict[str, Any]:
-    """Return the threshold and the start of the quiet time behind the alert."""
+    """Return the threshold and the start of the quiet time behind the alert.
+
+    While the home is active there is no quiet time: `since` is then None
+    rather than the last active minute, which would change the attributes,
+    and so write the entity to the recorder, every minute of activity.
+    """
     state = runtime.state
     if state is None:
         return {}
-    last = runtime.last_activity
+    last = None if state.active else runtime.last_activity
     return {
         ATTR_THRESHOLD_MINUTES: round(state.inactivity_threshold_s / 60.0),
         ATTR_THRESHOLD_LEARNED: state.inactivity_threshold_learned,

@@ -137,3 +137,36 @@ async def test_inactive_for_keeps_counting_each_minute_while_the_meter_is_silent
 
     assert hass.states.get(ids["activity"]).state == STATE_UNAVAILABLE
     assert hass.states.get(ids["last_activity"]).state != STATE_UNAVAILABLE
+
+
+async def test_alert_quiet_since_is_empty_while_active_and_fixed_while_quiet(
+    hass: HomeAssistant, replay: Replay
+) -> None:
+    entry = meter_entry(replay.link.path)
+    hub = await replay.start(entry, START_S, QUIET_VA)
+    ids = {key: e.entity_id for key, e in _registry_entries(hass, entry).items()}
+    moment = await replay.hold(hub, START_S, 20, QUIET_VA)
+    changes = async_capture_events(hass, EVENT_STATE_CHANGED)
+    moment = await replay.burst(hub, moment)
+    moment = await replay.hold(hub, moment, 30, QUIET_VA)
+
+    active = False
+    minutes_on = 0
+    quiet_since: list[object] = []
+    for event in changes:
+        new_state = event.data["new_state"]
+        if event.data["entity_id"] == ids["activity"]:
+            active = new_state.state == STATE_ON
+            minutes_on += active
+        elif event.data["entity_id"] == ids["inactivity_alert"]:
+            since = new_state.attributes["since"]
+            assert since is None if active else since is not None
+            quiet_since.append(since)
+    assert minutes_on >= 1
+    assert hass.states.get(ids["activity"]).state == STATE_OFF
+    last = datetime.fromisoformat(hass.states.get(ids["last_activity"]).state)
+    # Thirty quiet minutes end the test, yet the alert sensor wrote once for
+    # each start or end of activity, not once a minute.
+    assert quiet_since[-1] == last.isoformat()
+    assert len(quiet_since) <= 2 * minutes_on
+    assert quiet_since.count(quiet_since[-1]) == 1
