@@ -84,6 +84,29 @@ def test_train_writes_a_model_the_integration_loads_with_its_card(
     assert card["training_command"] in written
 
 
+def test_the_card_names_the_gaps_to_a_baseline_beyond_chance(trained: Path) -> None:
+    card = load_model(trained).card
+    written = (trained.parent / "MODEL_CARD.md").read_text()
+    firm = 0
+    for resolution in ("1min", "30min"):
+        significance = card["evaluation"][resolution]["significance"]
+        assert significance["houses"] == 3
+        behind = significance["behind"]
+        firm += len(behind)
+        assert len(behind) == significance["behind_a_baseline"]
+        assert set(behind) <= {"refit/House_12", "refit/House_2", "uci/Sceaux"}
+        for house, names in behind.items():
+            assert all(name.endswith(("(F1)", "(MCC)", "(F1, MCC)")) for name in names)
+            assert f"- {house}: behind {', '.join(names)}" in written
+        assert (
+            f"on {significance['behind_a_baseline']} of 3 houses; significantly "
+            f"ahead of every baseline on {significance['ahead_of_every_baseline']}"
+        ) in written
+    # These short slices leave the model firmly behind somewhere: the card
+    # must say where rather than hide it.
+    assert firm >= 1
+
+
 def test_the_same_command_on_the_same_data_writes_the_same_bytes(
     trained: Path, data: Path, tmp_path: Path
 ) -> None:
