@@ -124,19 +124,51 @@ def test_an_ambiguous_fan_masks_its_minutes_but_activity_wins(house_2) -> None:
     assert not (samples.active & ~samples.scored).any()
 
 
-def test_monitors_whose_power_does_not_fit_their_name_are_flagged_and_masked(
+def test_two_monitors_swapped_on_a_day_are_labelled_as_what_they_measured(
     house_12,
 ) -> None:
     found = activity_intervals(house_12)
-    flagged = {flag.channel: flag.reason for flag in found.flags}
+    flagged = {flag.channel: flag for flag in found.flags}
     labels = label_minutes(house_12, intervals=found)
 
     assert set(flagged) == {"Computer Site", "Kettle"}
-    assert "more than a computer can" in flagged["Computer Site"]
-    assert "not like a kettle" in flagged["Kettle"]
+    assert "more than a computer can" in flagged["Computer Site"].reason
+    assert "not like a kettle" in flagged["Kettle"].reason
+    assert flagged["Computer Site"].swapped_with == "Kettle"
+    assert flagged["Kettle"].swapped_with == "Computer Site"
+    # The "computer" monitor's kettle boils are activity, and scored.
     computer = house_12.channel("Computer Site").power_w
-    for first, _ in runs(computer > 2000):
+    boils = runs(computer > 2000)
+    assert boils
+    for first, _ in boils:
         minute = minute_of(labels, house_12.timestamps_s[first])
+        assert labels.scored[minute]
+        assert labels.active[minute]
+    # The "kettle" monitor's hours at a computer's draw are activity too,
+    # while its night standby is not.
+    kettle = house_12.channel("Kettle").power_w
+    use = np.flatnonzero(kettle > 60)
+    assert use.size
+    in_use = [minute_of(labels, t) for t in house_12.timestamps_s[use].tolist()]
+    assert labels.active[in_use].mean() > 0.9
+
+
+def test_a_misfit_without_a_swapped_partner_is_masked(house_12) -> None:
+    # Without the kettle's monitor the "computer" drawing 2.8 kW has no
+    # partner to explain it: that day it can neither make nor hide activity.
+    alone = dataclasses.replace(
+        house_12,
+        channels=tuple(c for c in house_12.channels if c.name != "Kettle"),
+    )
+    found = activity_intervals(alone)
+    labels = label_minutes(alone, intervals=found)
+
+    assert [(f.channel, f.swapped_with) for f in found.flags] == [
+        ("Computer Site", None)
+    ]
+    computer = alone.channel("Computer Site").power_w
+    for first, _ in runs(computer > 2000):
+        minute = minute_of(labels, alone.timestamps_s[first])
         assert not labels.scored[minute]
         assert not labels.active[minute]
 

@@ -27,7 +27,8 @@ def test_datasets_lists_houses_with_channels_labels_and_flags(
     assert "refit House_2 (1 file(s)): 1.0 days of data, a sample every 7 s" in out
     assert "Kettle (activity)" in out
     assert "Fridge-Freezer (background)" in out
-    assert "masked: Computer Site on 1 day(s)" in out
+    assert "labelled as Kettle: Computer Site on 1 day(s)" in out
+    assert "labelled as Computer Site: Kettle on 1 day(s)" in out
     assert "hue Residential_1" in out
     assert "labels: none (no activity appliance metered)" in out
 

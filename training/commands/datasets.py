@@ -158,6 +158,7 @@ def _describe(summary: HouseSummary, recording: HouseRecording) -> None:
             "channel": flag.channel,
             "day_start_s": flag.day_start_s,
             "reason": flag.reason,
+            "swapped_with": flag.swapped_with,
         }
         for flag in found.flags
     ]
@@ -186,12 +187,15 @@ def _text(summary: HouseSummary) -> str:
             f"scored, {summary.active_share:.1%} of them active, "
             f"{summary.episodes} activity episode(s)"
         )
-    by_channel: dict[str, list[str]] = {}
+    by_channel: dict[tuple[str, str | None], list[str]] = {}
     for flag in summary.flags:
-        by_channel.setdefault(str(flag["channel"]), []).append(str(flag["reason"]))
-    for channel, reasons in by_channel.items():
+        partner = flag.get("swapped_with")
+        key = (str(flag["channel"]), None if partner is None else str(partner))
+        by_channel.setdefault(key, []).append(str(flag["reason"]))
+    for (channel, partner), reasons in by_channel.items():
+        what = "masked" if partner is None else f"labelled as {partner}"
         lines.append(
-            f"  masked: {channel} on {len(reasons)} day(s), its power does not fit"
+            f"  {what}: {channel} on {len(reasons)} day(s), its power does not fit"
             f" its name ({reasons[0]})"
         )
     return "\n".join(lines)

@@ -13,7 +13,7 @@ activity or start-only channel has no labels at all: nothing is scored.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 import itertools
 import logging
 from typing import TYPE_CHECKING
@@ -23,7 +23,12 @@ import numpy as np
 from training.appliances import KIND_SPECS, ApplianceClass
 from training.datasets.clock import local_seconds
 from training.labels.intervals import Intervals, sample_spans, where_true
-from training.labels.signatures import IN_USE_W, SignatureFlag, check_signature
+from training.labels.signatures import (
+    IN_USE_W,
+    SignatureFlag,
+    check_signature,
+    find_swaps,
+)
 
 if TYPE_CHECKING:
     from training.datasets.recording import Channel, HouseRecording
@@ -128,42 +133,37 @@ def activity_intervals(
     active = Intervals.empty()
     masked = Intervals.empty()
     reports: list[ChannelLabelling] = []
+    flags_by_channel = {
+        channel.name: check_signature(channel, times, ends, local_day)
+        for channel in recording.channels
+    }
+    swaps = find_swaps(recording.channels, flags_by_channel, times, ends)
     for channel in recording.channels:
-        flags = check_signature(channel, times, ends, local_day)
-        on = _on(channel, local_s)
-        missing = np.isnan(channel.power_w)
-        channel_active, channel_masked = _channel_intervals(
-            channel.appliance_class, on, missing, times, ends, config=settings
+        flags = [
+            replace(flag, swapped_with=partner.name)
+            if (partner := swaps.get((channel.name, flag.day_start_s)))
+            else flag
+            for flag in flags_by_channel[channel.name]
+        ]
+        channel_active, channel_masked = _labelled_channel(
+            channel,
+            flags,
+            swaps,
+            local_s=local_s,
+            times=times,
+            ends=ends,
+            settings=settings,
         )
-        if flags:
-            # A misfit day makes the channel ambiguous for that day only.
-            flagged = Intervals.merged(
-                np.array([flag.day_start_s for flag in flags]),
-                np.array([flag.day_end_s for flag in flags]),
-            )
-            inside = flagged.overlaps(times, ends)
-            kept_active, _ = _channel_intervals(
-                channel.appliance_class,
-                on & ~inside,
-                missing,
-                times,
-                ends,
-                config=settings,
-            )
-            channel_active = kept_active
-            # Whatever is plugged in instead, its use hides the label.
-            with np.errstate(invalid="ignore"):
-                in_use = channel.power_w > IN_USE_W
-            channel_masked = channel_masked.union(
-                where_true((in_use | missing) & inside, times, ends)
-            )
+        for flag in flags:
             _LOGGER.info(
-                "%s %s: %s treated as ambiguous on %s day(s): %s",
+                "%s %s: %s %s on one day: %s",
                 recording.dataset,
                 recording.house,
                 channel.name,
-                len(flags),
-                flags[0].reason,
+                "labelled as " + flag.swapped_with
+                if flag.swapped_with
+                else "treated as ambiguous",
+                flag.reason,
             )
         active = active.union(channel_active)
         masked = masked.union(channel_masked)
@@ -250,6 +250,68 @@ def label_minutes(
         episode_starts_s=found.active.starts.copy(),
         episode_ends_s=found.active.ends.copy(),
     )
+
+
+def _labelled_channel(
+    channel: Channel,
+    flags: list[SignatureFlag],
+    swaps: dict[tuple[str, float], Channel],
+    *,
+    local_s: np.ndarray,
+    times: np.ndarray,
+    ends: np.ndarray,
+    settings: LabelConfig,
+) -> tuple[Intervals, Intervals]:
+    """Return one channel's active and masked intervals, misfit days handled.
+
+    A misfit day is labelled as the appliance the channel swapped with, if
+    any; otherwise the channel is ambiguous that day: whatever was plugged in
+    instead, its use hides the label.
+    """
+    on = _on(channel, local_s)
+    missing = np.isnan(channel.power_w)
+    if not flags:
+        return _channel_intervals(
+            channel.appliance_class, on, missing, times, ends, config=settings
+        )
+    flagged = Intervals.merged(
+        np.array([flag.day_start_s for flag in flags]),
+        np.array([flag.day_end_s for flag in flags]),
+    )
+    inside = flagged.overlaps(times, ends)
+    active, masked = _channel_intervals(
+        channel.appliance_class,
+        on & ~inside,
+        missing & ~inside,
+        times,
+        ends,
+        config=settings,
+    )
+    with np.errstate(invalid="ignore"):
+        in_use = channel.power_w > IN_USE_W
+    for flag in flags:
+        day = Intervals.merged(
+            np.array([flag.day_start_s]), np.array([flag.day_end_s])
+        ).overlaps(times, ends)
+        partner = swaps.get((channel.name, flag.day_start_s))
+        if partner is None:
+            masked = masked.union(where_true((in_use | missing) & day, times, ends))
+            continue
+        # The partner's kind and class, read on this channel's power.
+        measured = replace(
+            channel, kind=partner.kind, appliance_class=partner.appliance_class
+        )
+        day_active, day_masked = _channel_intervals(
+            partner.appliance_class,
+            _on(measured, local_s) & day,
+            missing & day,
+            times,
+            ends,
+            config=settings,
+        )
+        active = active.union(day_active)
+        masked = masked.union(day_masked)
+    return active, masked
 
 
 def _on(channel: Channel, local_s: np.ndarray) -> np.ndarray:

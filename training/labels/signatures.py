@@ -5,6 +5,10 @@ says so), and some columns were never what their name says. A day whose
 power a named appliance cannot draw (a "computer" drawing a kettle's 2.8 kW,
 a "kettle" drawing 100 W for hours) is flagged; the labels then treat that
 channel as ambiguous on that day, so it neither makes nor hides activity.
+
+Two monitors swapped between two appliances show as a pair of flags on the
+same day, each channel's power fitting the other's name. Such a day is not
+masked: each channel is labelled as the appliance it really measured.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import numpy as np
 from training.appliances import KIND_SPECS
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from training.datasets.recording import Channel
 
 # A monitor is "in use" above this, whatever it feeds: standby stays below.
@@ -36,6 +42,7 @@ class SignatureFlag:
     day_start_s: float
     day_end_s: float
     reason: str
+    swapped_with: str | None = None
 
 
 def check_signature(
@@ -71,6 +78,52 @@ def check_signature(
                 )
             )
     return flags
+
+
+def find_swaps(
+    channels: Sequence[Channel],
+    flags: Mapping[str, Sequence[SignatureFlag]],
+    timestamps_s: np.ndarray,
+    span_ends_s: np.ndarray,
+) -> dict[tuple[str, float], Channel]:
+    """Return the flagged channel-days whose power fits another flagged channel.
+
+    A key is (channel name, day start); its value is the channel whose
+    appliance this channel really measured that day. Only mutual fits count:
+    one misfit alone says the monitor held something, not what.
+    """
+    by_day: dict[float, list[tuple[Channel, SignatureFlag]]] = {}
+    for channel in channels:
+        for flag in flags.get(channel.name, ()):
+            by_day.setdefault(flag.day_start_s, []).append((channel, flag))
+    swaps: dict[tuple[str, float], Channel] = {}
+    durations = span_ends_s - timestamps_s
+    for day_start, flagged in by_day.items():
+        for (one, flag), (other, _) in itertools.combinations(flagged, 2):
+            if one.kind == other.kind:
+                continue
+            day = (timestamps_s >= day_start) & (timestamps_s <= flag.day_end_s)
+            if _fits(one, other, day, durations) and _fits(other, one, day, durations):
+                swaps[(one.name, day_start)] = other
+                swaps[(other.name, day_start)] = one
+    return swaps
+
+
+def _fits(
+    channel: Channel, named: Channel, day: np.ndarray, durations: np.ndarray
+) -> bool:
+    """Tell whether a channel's power on a day fits another channel's appliance."""
+    spec = KIND_SPECS[named.kind]
+    return (
+        _misfit(
+            channel.power_w[day],
+            durations[day],
+            named.kind.value,
+            spec.max_plausible_w,
+            spec.min_typical_on_w,
+        )
+        is None
+    )
 
 
 def _misfit(
