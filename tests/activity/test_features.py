@@ -19,7 +19,7 @@ from custom_components.linky_activity.activity.features import (
     features_for_series,
 )
 
-from .conftest import Series, offpeak_schedule
+from .conftest import PARIS, Series, offpeak_schedule
 
 COLUMN = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
@@ -292,6 +292,127 @@ def test_stored_state_restores_the_same_baseload(refit_house: Series) -> None:
     )
 
 
+def test_night_features_compare_the_last_ten_minutes_with_last_nights_maxima(
+    uci_house: Series,
+) -> None:
+    starts, matrix = features_for_series(
+        uci_house.timestamps_s, uci_house.apparent_va, None, "Europe/Paris"
+    )
+    local = [datetime.fromtimestamp(t, PARIS) for t in starts.tolist()]
+    means = matrix[:, COLUMN["va_mean"]]
+    by_minute = dict(
+        zip((starts // 60).astype(int).tolist(), means.tolist(), strict=True)
+    )
+
+    def last_ten(index: int) -> np.ndarray:
+        minute = int(starts[index] // 60)
+        return np.array(
+            [by_minute[m] for m in range(minute - 9, minute + 1) if m in by_minute]
+        )
+
+    # A weekday afternoon, judged against the night before it only.
+    afternoon = next(
+        i for i, t in enumerate(local) if t.day == 4 and (t.hour, t.minute) == (15, 0)
+    )
+    night = [i for i, t in enumerate(local[:afternoon]) if t.day == 4 and t.hour < 5]
+    stats = np.array(
+        [[w.mean(), w.std(), w.max() - w.min()] for w in (last_ten(i) for i in night)]
+    )
+    highest = stats.max(axis=0)
+    window = last_ten(afternoon)
+    row = matrix[afternoon]
+    assert row[COLUMN["night_known"]] == 1.0
+    assert row[COLUMN["night_mean_ratio"]] == pytest.approx(window.mean() / highest[0])
+    assert row[COLUMN["night_std_ratio"]] == pytest.approx(window.std() / highest[1])
+    assert row[COLUMN["night_range_ratio"]] == pytest.approx(
+        (window.max() - window.min()) / highest[2]
+    )
+    assert row[COLUMN["night_excess_va"]] == pytest.approx(window.mean() - highest[0])
+    # A recording that starts at noon knows no night until its first midnight.
+    noon = next(i for i, t in enumerate(local) if t.hour == 12)
+    times = uci_house.timestamps_s
+    begin = int(np.searchsorted(times, starts[noon]))
+    later_starts, later = features_for_series(
+        times[begin:], uci_house.apparent_va[begin:], None, "Europe/Paris"
+    )
+    known = later[:, COLUMN["night_known"]]
+    midnight = next(
+        i
+        for i, t in enumerate(later_starts.tolist())
+        if datetime.fromtimestamp(t, PARIS).hour == 0
+    )
+    assert midnight > 600
+    assert known[:midnight].max() == 0.0
+    assert known[midnight:].min() == 1.0
+
+
+def test_plateau_counts_minutes_since_the_last_100_va_switch(
+    refit_house: Series,
+) -> None:
+    starts, matrix = features_for_series(
+        refit_house.timestamps_s, refit_house.apparent_va, None, "Europe/London"
+    )
+    switched = (
+        matrix[:, COLUMN["steps_up_100"]] + matrix[:, COLUMN["steps_down_100"]]
+    ) > 0
+    plateau = matrix[:, COLUMN["plateau_min"]]
+    assert switched.any()
+    assert (~switched).any()
+    first = int(np.argmax(switched))
+    assert (plateau[:first] == 240.0).all()
+    last_switch = None
+    for index in range(first, starts.size):
+        minute = int(starts[index] // 60)
+        if switched[index]:
+            last_switch = minute
+        assert last_switch is not None
+        assert plateau[index] == min(240, minute - last_switch)
+
+
+def test_stored_state_keeps_last_nights_maxima(uci_house: Series) -> None:
+    times = uci_house.timestamps_s.tolist()
+    power = uci_house.apparent_va.tolist()
+    # Stop at noon on the third day: the night reference is that morning's.
+    cut = (
+        next(
+            i for i, t in enumerate(times) if datetime.fromtimestamp(t, PARIS).day == 29
+        )
+        + 12 * 60
+    )
+    stream = FeatureStream("Europe/Paris")
+    for t, va in zip(times[:cut], power[:cut], strict=True):
+        stream.push(t, va, None)
+    stored = json.loads(json.dumps(stream.to_dict()))
+    restored = FeatureStream.from_dict(stored, "Europe/Paris")
+    fresh = FeatureStream("Europe/Paris")
+    columns = [COLUMN["night_known"], COLUMN["night_excess_va"]]
+
+    def next_minutes(target: FeatureStream) -> dict[float, list[float]]:
+        # The recent minutes are not stored: compare once they are refilled.
+        return {
+            m.minute_start_s: m.values[columns].tolist()
+            for t, va in zip(
+                times[cut : cut + 600], power[cut : cut + 600], strict=True
+            )
+            if (m := target.push(t, va, None)) is not None
+            and m.minute_start_s > times[cut] + 11 * 60
+        }
+
+    kept = next_minutes(stream)
+    again = next_minutes(restored)
+    assert len(kept) >= 580
+    assert sorted(again) == sorted(kept)
+    for minute, values in kept.items():
+        assert values[0] == again[minute][0] == 1.0
+        assert again[minute][1] == pytest.approx(values[1], abs=0.01)
+    # A state stored before the night maxima existed still restores, without them.
+    older = {k: v for k, v in stored.items() if not k.startswith("night")}
+    older["version"] = 1
+    upgraded = next_minutes(FeatureStream.from_dict(older, "Europe/Paris"))
+    assert {values[0] for values in upgraded.values()} == {0.0}
+    assert {values[0] for values in next_minutes(fresh).values()} == {0.0}
+
+
 @pytest.mark.parametrize(
     "state",
     [
@@ -305,6 +426,26 @@ def test_stored_state_restores_the_same_baseload(refit_house: Series) -> None:
         {"version": 1, "baseload_minimums_va": [True]},
         {"version": 1, "baseload_minimums_va": [], "offpeak_state": "yes"},
         {"version": 1, "baseload_minimums_va": [], "offpeak_start_minute": 1.5},
+        {"version": 2, "baseload_minimums_va": [], "night_day": 738000},
+        {
+            "version": 2,
+            "baseload_minimums_va": [],
+            "night_day": 738000,
+            "night_maxima": [1.0],
+        },
+        {
+            "version": 2,
+            "baseload_minimums_va": [],
+            "night_day": "x",
+            "night_maxima": [1, 2, 3],
+        },
+        {
+            "version": 2,
+            "baseload_minimums_va": [],
+            "night_day": 738000,
+            "night_maxima": [1, -2, 3],
+        },
+        {"version": 3, "baseload_minimums_va": []},
     ],
 )
 def test_a_corrupt_stored_state_raises_state_error(state: object) -> None:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
-FEATURE_VERSION: Final = 1
+FEATURE_VERSION: Final = 2
 
 FEATURE_NAMES: Final[tuple[str, ...]] = (
     # The minute itself.
@@ -66,6 +66,16 @@ FEATURE_NAMES: Final[tuple[str, ...]] = (
     # Average active power from the energy index.
     "index_power_w",
     "index_available",
+    # The last 10 minutes against the same statistics' maxima over the last
+    # night (00:00-05:00 local, the night in progress while in it): while
+    # people sleep the home shows only its background.
+    "night_mean_ratio",
+    "night_std_ratio",
+    "night_range_ratio",
+    "night_excess_va",
+    "night_known",
+    # How long the power has held without a 100 VA switch.
+    "plateau_min",
 )
 FEATURE_COUNT: Final = len(FEATURE_NAMES)
 
@@ -88,12 +98,20 @@ RELATIVE_LEVEL_FLOOR_VA: Final = 100.0
 CONTEXT_MINUTES: Final = 15
 OFFPEAK_ELAPSED_CAP_MIN: Final = 240
 INDEX_WINDOW_MIN: Final = 5
+NIGHT_CONTEXT_MINUTES: Final = 10
+NIGHT_END_HOUR: Final = 5
+# Keeps a ratio to a night statistic finite when the night was perfectly flat.
+NIGHT_RATIO_FLOOR: Final = 1.0
+PLATEAU_CAP_MIN: Final = 240
 MAX_INDEX_POWER_W: Final = 100_000.0
 # Samples outside these bounds are dropped as garbage rather than propagated.
 MAX_VA: Final = 1_000_000.0
 MAX_TIMESTAMP_S: Final = 32_503_680_000.0  # Year 3000.
 
-STATE_VERSION: Final = 1
+STATE_VERSION: Final = 2
+# Version 1 states lack the night maxima; they are read and the maxima learnt
+# again from the next night.
+READABLE_STATE_VERSIONS: Final = (1, 2)
 # Marks an empty ring slot; no real minute index comes near it.
 NO_MINUTE: Final = -(2**62)
 
@@ -153,6 +171,10 @@ class FeatureStream:
         self._baseload_pos = 0
         self._offpeak_state: bool | None = None
         self._offpeak_start_minute: int | None = None
+        # Local date ordinal of the last night seen, and its maxima of the
+        # 10-minute mean, deviation and range.
+        self._night_day: int | None = None
+        self._night_max = [0.0, 0.0, 0.0]
         self._reset_short_term()
 
     def _reset_short_term(self) -> None:
@@ -170,6 +192,7 @@ class FeatureStream:
         self._energy_minute = [NO_MINUTE] * (INDEX_WINDOW_MIN + 1)
         self._energy_t = [0.0] * (INDEX_WINDOW_MIN + 1)
         self._energy_wh = [0] * (INDEX_WINDOW_MIN + 1)
+        self._last_switch_minute: int | None = None
 
     def _clear_minute(self) -> None:
         """Empty the current minute's accumulators."""
@@ -321,6 +344,16 @@ class FeatureStream:
         self._ctx_steps500[slot] = self._up[2] + self._down[2]
         ctx5 = self._context(minute, 5)
         ctx15 = self._context(minute, CONTEXT_MINUTES)
+        ctx10 = self._context(minute, NIGHT_CONTEXT_MINUTES)
+        local = datetime.fromtimestamp(minute * MINUTE_S, self._zone)
+        night = self._night_features(local, ctx10[0], ctx10[4], ctx10[6])
+        if self._up[1] + self._down[1]:
+            self._last_switch_minute = minute
+        plateau = (
+            PLATEAU_CAP_MIN
+            if self._last_switch_minute is None
+            else min(PLATEAU_CAP_MIN, minute - self._last_switch_minute)
+        )
 
         index_power, index_available = self._index_power(minute)
         if not index_available:
@@ -354,10 +387,12 @@ class FeatureStream:
                 ctx15[2],
                 ctx15[3],
                 ctx15[5] / CONTEXT_MINUTES,
-                *self._time_of_day(minute),
+                *self._time_of_day(local),
                 *self._offpeak_features(minute),
                 index_power,
                 1.0 if index_available else 0.0,
+                *night,
+                float(plateau),
             ],
             dtype=np.float64,
         )
@@ -378,12 +413,17 @@ class FeatureStream:
 
     def _context(
         self, minute: int, width: int
-    ) -> tuple[float, float, float, float, float, int]:
-        """Return mean, range, 100-VA steps, 500-VA steps, std of means, count."""
+    ) -> tuple[float, float, float, float, float, int, float]:
+        """Return mean, range, 100-VA steps, 500-VA steps, std of means, count.
+
+        The last item is the range of the minute means (not of the samples).
+        """
         total = 0.0
         total_sq = 0.0
         low = math.inf
         high = -math.inf
+        low_mean = math.inf
+        high_mean = -math.inf
         steps100 = 0
         steps500 = 0
         count = 0
@@ -395,6 +435,8 @@ class FeatureStream:
             m = self._ctx_mean[slot]
             total += m
             total_sq += m * m
+            low_mean = min(low_mean, m)
+            high_mean = max(high_mean, m)
             low = min(low, self._ctx_min[slot])
             high = max(high, self._ctx_max[slot])
             steps100 += self._ctx_steps100[slot]
@@ -403,11 +445,47 @@ class FeatureStream:
         # The current minute is always in the ring, so count >= 1.
         mean = total / count
         spread = math.sqrt(max(0.0, total_sq / count - mean * mean))
-        return mean, high - low, float(steps100), float(steps500), spread, count
+        return (
+            mean,
+            high - low,
+            float(steps100),
+            float(steps500),
+            spread,
+            count,
+            high_mean - low_mean,
+        )
 
-    def _time_of_day(self, minute: int) -> tuple[float, float]:
-        """Return the local time of day of a minute on the unit circle."""
-        local = datetime.fromtimestamp(minute * MINUTE_S, self._zone)
+    def _night_features(
+        self, local: datetime, mean: float, spread: float, swing: float
+    ) -> tuple[float, float, float, float, float]:
+        """Compare the last 10 minutes with the last night's maxima.
+
+        Returns the ratios of mean, deviation and range to their night maxima,
+        the mean's excess over its night maximum, and whether a night is known.
+        Until a first night is seen the maxima are 0: the ratios are then the
+        statistics themselves and `night_known` says so.
+        """
+        if local.hour < NIGHT_END_HOUR:
+            day = local.toordinal()
+            if day != self._night_day:
+                self._night_day = day
+                self._night_max = [mean, spread, swing]
+            else:
+                night = self._night_max
+                night[0] = max(night[0], mean)
+                night[1] = max(night[1], spread)
+                night[2] = max(night[2], swing)
+        night_mean, night_spread, night_swing = self._night_max
+        return (
+            mean / max(night_mean, NIGHT_RATIO_FLOOR),
+            spread / max(night_spread, NIGHT_RATIO_FLOOR),
+            swing / max(night_swing, NIGHT_RATIO_FLOOR),
+            mean - night_mean,
+            0.0 if self._night_day is None else 1.0,
+        )
+
+    def _time_of_day(self, local: datetime) -> tuple[float, float]:
+        """Return a local time of day on the unit circle."""
         angle = 2.0 * math.pi * (local.hour * 60 + local.minute) / 1440.0
         return math.sin(angle), math.cos(angle)
 
@@ -462,12 +540,14 @@ class FeatureStream:
             ],
             "offpeak_state": self._offpeak_state,
             "offpeak_start_minute": self._offpeak_start_minute,
+            "night_day": self._night_day,
+            "night_maxima": [round(v, 3) for v in self._night_max],
         }
 
     @classmethod
     def from_dict(cls, data: Any, timezone: str = "UTC") -> FeatureStream:  # noqa: ANN401
         """Restore a stream from `to_dict` output; raise StateError if malformed."""
-        data = stored_version(data, STATE_VERSION, "feature state")
+        data = _readable_state(data)
         minimums = data.get("baseload_minimums_va")
         if not isinstance(minimums, list) or len(minimums) > BASELOAD_MINUTES:
             raise StateError("feature state: bad baseload_minimums_va")
@@ -484,7 +564,23 @@ class FeatureStream:
         stream._baseload_pos = len(minimums) % BASELOAD_MINUTES
         stream._offpeak_state = state
         stream._offpeak_start_minute = start
+        night_day = data.get("night_day")
+        if night_day is not None:
+            maxima = data.get("night_maxima")
+            if not isinstance(maxima, list) or len(maxima) != len(stream._night_max):
+                raise StateError("feature state: bad night_maxima")
+            stream._night_day = stored_int(night_day, "night_day", 1, 10**7)
+            stream._night_max = [
+                stored_number(v, "night maximum", 0.0, MAX_VA) for v in maxima
+            ]
         return stream
+
+
+def _readable_state(data: Any) -> dict[str, Any]:  # noqa: ANN401
+    """Return a stored feature state of any version this runtime can read."""
+    if isinstance(data, dict) and data.get("version") in READABLE_STATE_VERSIONS:
+        return data
+    return stored_version(data, STATE_VERSION, "feature state")
 
 
 def _optional_flags(
