@@ -10,6 +10,7 @@ import pytest
 
 from training.appliances import ApplianceClass
 from training.datasets.hue import read_hue
+from training.datasets.recording import channel_named
 from training.datasets.refit import read_refit
 from training.datasets.uci import read_uci
 from training.labels import (
@@ -171,6 +172,126 @@ def test_a_misfit_without_a_swapped_partner_is_masked(house_12) -> None:
         minute = minute_of(labels, alone.timestamps_s[first])
         assert not labels.scored[minute]
         assert not labels.active[minute]
+
+
+def test_a_monitor_fitting_two_flagged_partners_is_masked_whatever_the_order(
+    house_12,
+) -> None:
+    # A second monitor also draws the kettle's boils: the "kettle" monitor's
+    # power fits both a computer and a television, and both of them fit a
+    # kettle, so nothing tells which two were swapped.
+    television = channel_named(
+        "Television Site", house_12.channel("Computer Site").power_w.copy()
+    )
+    three = dataclasses.replace(house_12, channels=(*house_12.channels, television))
+    backwards = dataclasses.replace(three, channels=three.channels[::-1])
+
+    found = activity_intervals(three)
+    labels = label_minutes(three, intervals=found)
+    reversed_labels = label_minutes(backwards)
+
+    assert {(f.channel, f.swapped_with) for f in found.flags} == {
+        ("Computer Site", None),
+        ("Kettle", None),
+        ("Television Site", None),
+    }
+    assert np.array_equal(labels.active, reversed_labels.active)
+    assert np.array_equal(labels.scored, reversed_labels.scored)
+    computer = three.channel("Computer Site").power_w
+    for first, _ in runs(computer > 2000):
+        assert not labels.scored[minute_of(labels, three.timestamps_s[first])]
+
+
+def test_a_fridge_and_kettle_monitor_swapped_give_the_true_labels(house_2) -> None:
+    kettle = house_2.channel("Kettle").power_w
+    fridge = house_2.channel("Fridge-Freezer").power_w
+    swapped = dataclasses.replace(
+        house_2,
+        channels=tuple(
+            dataclasses.replace(
+                c,
+                power_w={"Kettle": fridge, "Fridge-Freezer": kettle}.get(
+                    c.name, c.power_w
+                ),
+            )
+            for c in house_2.channels
+        ),
+    )
+
+    found = activity_intervals(swapped)
+    labels = label_minutes(swapped, intervals=found)
+    truth = label_minutes(house_2)
+
+    assert {(f.channel, f.swapped_with) for f in found.flags} == {
+        ("Kettle", "Fridge-Freezer"),
+        ("Fridge-Freezer", "Kettle"),
+    }
+    assert truth.active.any()
+    assert np.array_equal(labels.active, truth.active)
+    assert np.array_equal(labels.scored, truth.scored)
+
+
+def test_a_swap_on_one_day_leaves_the_other_days_labels_alone(house_12) -> None:
+    # The next day the two monitors are back on their own appliances.
+    kettle = house_12.channel("Kettle").power_w
+    computer = house_12.channel("Computer Site").power_w
+    mended = {"Kettle": computer, "Computer Site": kettle}
+    next_day = dataclasses.replace(
+        house_12,
+        timestamps_s=house_12.timestamps_s + 86_400.0,
+        channels=tuple(
+            dataclasses.replace(c, power_w=mended.get(c.name, c.power_w))
+            for c in house_12.channels
+        ),
+    )
+    assert house_12.aggregate_w is not None
+    assert next_day.aggregate_w is not None
+    two_days = dataclasses.replace(
+        house_12,
+        timestamps_s=np.concatenate([house_12.timestamps_s, next_day.timestamps_s]),
+        aggregate_w=np.concatenate([house_12.aggregate_w, next_day.aggregate_w]),
+        channels=tuple(
+            dataclasses.replace(c, power_w=np.concatenate([c.power_w, d.power_w]))
+            for c, d in zip(house_12.channels, next_day.channels, strict=True)
+        ),
+    )
+
+    found = activity_intervals(two_days)
+    labels = label_minutes(two_days, intervals=found)
+    alone = label_minutes(next_day)
+
+    assert {f.day_start_s for f in found.flags} == {house_12.timestamps_s[0]}
+    assert {f.swapped_with for f in found.flags} == {"Kettle", "Computer Site"}
+    same = np.searchsorted(labels.starts_s, alone.starts_s)
+    assert np.array_equal(labels.starts_s[same], alone.starts_s)
+    assert alone.active.any()
+    assert np.array_equal(labels.active[same], alone.active)
+    assert np.array_equal(labels.scored[same], alone.scored)
+
+
+def test_missing_values_on_a_swapped_day_are_masked(house_12) -> None:
+    kettle = house_12.channel("Kettle").power_w.copy()
+    # An hour of the morning lost by the "kettle" monitor (the computer's).
+    lost = (house_12.timestamps_s >= 1_420_707_600.0) & (
+        house_12.timestamps_s < 1_420_711_200.0
+    )
+    kettle[lost] = np.nan
+    gappy = dataclasses.replace(
+        house_12,
+        channels=tuple(
+            dataclasses.replace(c, power_w=kettle) if c.name == "Kettle" else c
+            for c in house_12.channels
+        ),
+    )
+
+    found = activity_intervals(gappy)
+    labels = label_minutes(gappy, intervals=found)
+
+    assert {f.swapped_with for f in found.flags} == {"Kettle", "Computer Site"}
+    inside = (labels.starts_s >= 1_420_707_660.0) & (labels.starts_s < 1_420_711_080.0)
+    assert inside.sum() >= 50
+    # Only other appliances' activity may be scored while the monitor is silent.
+    assert not (labels.scored[inside] & ~labels.active[inside]).any()
 
 
 def test_minutes_without_aggregate_are_not_scored() -> None:

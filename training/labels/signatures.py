@@ -8,7 +8,9 @@ channel as ambiguous on that day, so it neither makes nor hides activity.
 
 Two monitors swapped between two appliances show as a pair of flags on the
 same day, each channel's power fitting the other's name. Such a day is not
-masked: each channel is labelled as the appliance it really measured.
+masked: each channel is labelled as the appliance it really measured. When a
+channel fits more than one flagged partner the pairing is unknown, and all of
+them stay masked that day.
 """
 
 from __future__ import annotations
@@ -90,7 +92,8 @@ def find_swaps(
 
     A key is (channel name, day start); its value is the channel whose
     appliance this channel really measured that day. Only mutual fits count:
-    one misfit alone says the monitor held something, not what.
+    one misfit alone says the monitor held something, not what. A channel
+    that fits two flagged partners on one day says neither, and so do they.
     """
     by_day: dict[float, list[tuple[Channel, SignatureFlag]]] = {}
     for channel in channels:
@@ -99,14 +102,26 @@ def find_swaps(
     swaps: dict[tuple[str, float], Channel] = {}
     durations = span_ends_s - timestamps_s
     for day_start, flagged in by_day.items():
-        for (one, flag), (other, _) in itertools.combinations(flagged, 2):
-            if one.kind == other.kind:
-                continue
-            day = (timestamps_s >= day_start) & (timestamps_s <= flag.day_end_s)
-            if _fits(one, other, day, durations) and _fits(other, one, day, durations):
-                swaps[(one.name, day_start)] = other
-                swaps[(other.name, day_start)] = one
+        day = (timestamps_s >= day_start) & (timestamps_s < flagged[0][1].day_end_s)
+        partners = _mutual_fits([channel for channel, _ in flagged], day, durations)
+        for index, found in enumerate(partners):
+            if len(found) == 1 and len(partners[found[0]]) == 1:
+                swaps[(flagged[index][0].name, day_start)] = flagged[found[0]][0]
     return swaps
+
+
+def _mutual_fits(
+    channels: Sequence[Channel], day: np.ndarray, durations: np.ndarray
+) -> list[list[int]]:
+    """Return, for each channel, the indexes of those it fits mutually by name."""
+    partners: list[list[int]] = [[] for _ in channels]
+    for (i, one), (j, other) in itertools.combinations(enumerate(channels), 2):
+        if one.kind == other.kind:
+            continue
+        if _fits(one, other, day, durations) and _fits(other, one, day, durations):
+            partners[i].append(j)
+            partners[j].append(i)
+    return partners
 
 
 def _fits(
