@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 import json
 import math
 
@@ -451,6 +451,62 @@ def test_stored_state_keeps_last_nights_maxima(uci_house: Series) -> None:
 def test_a_corrupt_stored_state_raises_state_error(state: object) -> None:
     with pytest.raises(StateError):
         FeatureStream.from_dict(state)
+
+
+def _stored_after_a_night(uci_house: Series) -> dict[str, object]:
+    """Return the JSON state of a stream that has seen one whole night."""
+    stream = FeatureStream("Europe/Paris")
+    times = uci_house.timestamps_s.tolist()
+    power = uci_house.apparent_va.tolist()
+    for t, va in zip(times[: 36 * 60], power[: 36 * 60], strict=True):
+        stream.push(t, va, None)
+    stored: dict[str, object] = json.loads(json.dumps(stream.to_dict()))
+    return stored
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param({"night_day": True}, id="night-day-true"),
+        pytest.param({"night_day": 733_000.0}, id="night-day-float"),
+        pytest.param({"night_day": -733_000}, id="night-day-negative"),
+        pytest.param({"night_day": date.max.toordinal() + 1}, id="night-day-no-date"),
+        pytest.param({"night_day": 10**30}, id="night-day-huge"),
+        pytest.param({"night_maxima": [math.nan, 1.0, 1.0]}, id="maxima-nan"),
+        pytest.param({"night_maxima": [1.0, math.inf, 1.0]}, id="maxima-infinite"),
+        pytest.param({"night_maxima": ["300", "20", "50"]}, id="maxima-text"),
+        pytest.param({"night_maxima": [300.0, 20.0]}, id="maxima-too-short"),
+        pytest.param({"night_maxima": [300.0, 20.0, 50.0, 1.0]}, id="maxima-too-long"),
+        pytest.param({"night_maxima": None}, id="maxima-null"),
+        pytest.param({"night_maxima": [True, 20.0, 50.0]}, id="maxima-bool"),
+        pytest.param(
+            {"night_day": None, "night_maxima": ["x", None]},
+            id="no-night-yet-bad-maxima",
+        ),
+        pytest.param({"version": True}, id="version-true"),
+        pytest.param({"version": 2.0}, id="version-float"),
+    ],
+)
+def test_hostile_night_values_in_a_stored_state_raise_state_error(
+    uci_house: Series, change: dict[str, object]
+) -> None:
+    stored = _stored_after_a_night(uci_house)
+    assert isinstance(stored["night_day"], int)
+    FeatureStream.from_dict(stored, "Europe/Paris")
+
+    with pytest.raises(StateError):
+        FeatureStream.from_dict({**stored, **change}, "Europe/Paris")
+
+
+@pytest.mark.parametrize("key", ["night_day", "night_maxima"])
+def test_a_version_2_state_without_its_night_keys_raises_state_error(
+    uci_house: Series, key: str
+) -> None:
+    stored = _stored_after_a_night(uci_house)
+    del stored[key]
+
+    with pytest.raises(StateError):
+        FeatureStream.from_dict(stored, "Europe/Paris")
 
 
 _samples = st.lists(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 import logging
 import math
 from typing import TYPE_CHECKING, Any, Final
@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 
 from .errors import StateError
-from .stored import stored_int, stored_number, stored_version
+from .stored import stored_int, stored_number
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -99,6 +99,8 @@ CONTEXT_MINUTES: Final = 15
 OFFPEAK_ELAPSED_CAP_MIN: Final = 240
 INDEX_WINDOW_MIN: Final = 5
 NIGHT_CONTEXT_MINUTES: Final = 10
+# The 10-minute mean, deviation and range.
+NIGHT_STATISTICS: Final = 3
 NIGHT_END_HOUR: Final = 5
 # Keeps a ratio to a night statistic finite when the night was perfectly flat.
 NIGHT_RATIO_FLOOR: Final = 1.0
@@ -174,7 +176,7 @@ class FeatureStream:
         # Local date ordinal of the last night seen, and its maxima of the
         # 10-minute mean, deviation and range.
         self._night_day: int | None = None
-        self._night_max = [0.0, 0.0, 0.0]
+        self._night_max = [0.0] * NIGHT_STATISTICS
         self._reset_short_term()
 
     def _reset_short_term(self) -> None:
@@ -564,23 +566,33 @@ class FeatureStream:
         stream._baseload_pos = len(minimums) % BASELOAD_MINUTES
         stream._offpeak_state = state
         stream._offpeak_start_minute = start
-        night_day = data.get("night_day")
-        if night_day is not None:
-            maxima = data.get("night_maxima")
-            if not isinstance(maxima, list) or len(maxima) != len(stream._night_max):
-                raise StateError("feature state: bad night_maxima")
-            stream._night_day = stored_int(night_day, "night_day", 1, 10**7)
-            stream._night_max = [
-                stored_number(v, "night maximum", 0.0, MAX_VA) for v in maxima
-            ]
+        if data["version"] >= 2:
+            stream._night_day, stream._night_max = _stored_night(data)
         return stream
 
 
 def _readable_state(data: Any) -> dict[str, Any]:  # noqa: ANN401
     """Return a stored feature state of any version this runtime can read."""
-    if isinstance(data, dict) and data.get("version") in READABLE_STATE_VERSIONS:
-        return data
-    return stored_version(data, STATE_VERSION, "feature state")
+    version = data.get("version") if isinstance(data, dict) else None
+    # JSON true and 2.0 compare equal to 1 and 2; no writer ever wrote them.
+    if type(version) is int and version in READABLE_STATE_VERSIONS:
+        readable: dict[str, Any] = data
+        return readable
+    raise StateError(f"feature state: not a version {STATE_VERSION} dict")
+
+
+def _stored_night(data: dict[str, Any]) -> tuple[int | None, list[float]]:
+    """Return a stored state's last night and its maxima; raise StateError if bad."""
+    if "night_day" not in data:
+        raise StateError("feature state: no night_day")
+    maxima = data.get("night_maxima")
+    if not isinstance(maxima, list) or len(maxima) != NIGHT_STATISTICS:
+        raise StateError("feature state: bad night_maxima")
+    values = [stored_number(v, "night maximum", 0.0, MAX_VA) for v in maxima]
+    night_day = data["night_day"]
+    if night_day is None:
+        return None, values
+    return stored_int(night_day, "night_day", 1, date.max.toordinal()), values
 
 
 def _optional_flags(
