@@ -107,12 +107,19 @@ def _f1_scores(counts: np.ndarray) -> np.ndarray:
 
 
 def _mcc_scores(counts: np.ndarray) -> np.ndarray:
-    """Return MCC for each row of (tn, fp, fn, tp), 0 when its denominator is 0."""
+    """Return MCC for each row of (tn, fp, fn, tp).
+
+    A detector that never (or always) fires scores 0, as in the house figures.
+    Windows of one label only make MCC NaN here: on them every detector scores
+    0, and counting such resamples as a zero gap would pull every interval
+    over 0, whatever the real gap.
+    """
     tn, fp = counts[..., _TN], counts[..., _FP]
     fn, tp = counts[..., _FN], counts[..., _TP]
     denominator = (tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)
     out = np.zeros(tp.shape)
     np.divide(tp * tn - fp * fn, np.sqrt(denominator), out=out, where=denominator > 0)
+    out[((tp + fn) == 0) | ((tn + fp) == 0)] = np.nan
     return out
 
 

@@ -407,7 +407,9 @@ def _definitions() -> list[str]:
         f"detectors) give the difference's spread, and its {CONFIDENCE_PERCENT:.0f} % "
         "percentile interval says 'behind' when it lies entirely below 0, "
         "'ahead' when entirely above 0, and 'within chance' when it covers 0 "
-        "(no interval for a house of fewer than two hours).",
+        "(no interval for a house of fewer than two hours or without "
+        "labelled activity; resamples that draw no activity, or nothing but "
+        "activity, are left out, as no figure can tell detectors apart there).",
         "",
     ]
     return lines

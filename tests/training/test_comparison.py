@@ -163,7 +163,7 @@ def test_predictions_on_unscored_windows_change_nothing(
 
 
 @pytest.mark.parametrize("resolution", RESOLUTIONS)
-def test_a_night_without_labelled_activity_leaves_f1_undefined(
+def test_a_night_without_labelled_activity_leaves_f1_and_mcc_undefined(
     tables: dict[str, WindowTable], resolution: str
 ) -> None:
     table = tables[resolution]
@@ -173,13 +173,32 @@ def test_a_night_without_labelled_activity_leaves_f1_undefined(
 
     comparison = compare_detectors(night, predicted["daytime"], predicted["night_max"])
 
-    assert comparison.f1.verdict == "undefined"
-    assert math.isnan(comparison.f1.difference)
-    assert math.isnan(comparison.f1.low)
-    assert math.isnan(comparison.f1.high)
-    # MCC stays defined (0 when it cannot be computed), so it gets an interval.
-    assert comparison.mcc.verdict != "undefined"
-    assert comparison.mcc.low <= comparison.mcc.difference <= comparison.mcc.high
+    # Without labelled activity no detector can be told better than another.
+    for figure in (comparison.f1, comparison.mcc):
+        assert figure.verdict == "undefined"
+        assert math.isnan(figure.difference)
+        assert math.isnan(figure.low)
+        assert math.isnan(figure.high)
+
+
+@pytest.mark.parametrize("resolution", RESOLUTIONS)
+def test_a_morning_with_two_active_hours_puts_the_labels_ahead_on_f1_and_mcc(
+    tables: dict[str, WindowTable], resolution: str
+) -> None:
+    # Activity only at 07:00-09:00: most resamples of the twelve hours draw
+    # one of them, some draw none and cannot tell the detectors apart.
+    table = tables[resolution]
+    morning = replace(table, scored=table.scored & (table.clock.hour < 12))
+    hours = np.unique(np.floor(morning.clock.hour[morning.labels & morning.scored]))
+    assert hours.tolist() == [7.0, 8.0]
+    silent = np.zeros(table.starts_s.size, dtype=bool)
+
+    ahead = compare_detectors(morning, morning.labels, silent)
+    behind = compare_detectors(morning, silent, morning.labels)
+
+    assert ahead.f1.verdict == ahead.mcc.verdict == "ahead"
+    assert behind.f1.verdict == behind.mcc.verdict == "behind"
+    assert ahead.mcc.low == ahead.mcc.difference == 1.0
 
 
 @pytest.mark.parametrize("resolution", RESOLUTIONS)
