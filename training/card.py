@@ -11,7 +11,7 @@ from custom_components.linky_activity.activity.features import (
     FEATURE_NAMES,
     FEATURE_VERSION,
 )
-from training.report import figure_table
+from training.report import figure_table, tally_line
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -65,32 +65,6 @@ def _rounded(value: float | int | None, digits: int = 3) -> float | None:
     return round(float(value), digits)
 
 
-def significantly_behind(
-    evaluation: Evaluation, resolution: str
-) -> dict[str, list[str]]:
-    """Return, per house, the baselines it is significantly behind on a figure.
-
-    A figure counts when its paired block bootstrap puts the whole 95 %
-    interval of the model-minus-baseline difference below 0.
-    """
-    out: dict[str, list[str]] = {}
-    for house in evaluation.at(resolution):
-        for name, comparison in house.versus.items():
-            figures = [
-                figure
-                for figure, difference in (
-                    ("F1", comparison.f1),
-                    ("MCC", comparison.mcc),
-                )
-                if difference.verdict == "behind"
-            ]
-            if figures:
-                out.setdefault(house.table.key, []).append(
-                    f"{name} ({', '.join(figures)})"
-                )
-    return out
-
-
 def _evaluation_section(evaluation: Evaluation) -> dict[str, Any]:
     """Return the card's summary of the leave-one-house-out run."""
     section: dict[str, Any] = {
@@ -116,7 +90,7 @@ def _evaluation_section(evaluation: Evaluation) -> dict[str, Any]:
         section[resolution] = {
             "significance": {
                 **evaluation.significance(resolution),
-                "behind": significantly_behind(evaluation, resolution),
+                "behind": evaluation.firmly_behind(resolution),
             },
             "macro_model": {key: _rounded(macro["model"].get(key)) for key in kept},
             "macro_baselines": {
@@ -241,11 +215,9 @@ def card_markdown(
 def _significance_lines(significance: dict[str, Any]) -> list[str]:
     """Return which gaps to a baseline a paired bootstrap finds beyond chance."""
     lines = [
-        f"Significantly behind a baseline (95 % paired block bootstrap over "
-        f"hour blocks) on {significance['behind_a_baseline']} of "
-        f"{significance['houses']} houses; significantly ahead of every "
-        f"baseline on {significance['ahead_of_every_baseline']}. Every other "
-        "gap, either way, is within what chance gives on so few days.",
+        f"{tally_line(significance)} Paired block bootstrap over hour blocks, "
+        "95 % interval; every other gap, either way, is within what chance "
+        "gives on so few days.",
         "",
     ]
     behind: dict[str, list[str]] = significance["behind"]

@@ -20,6 +20,7 @@ __all__ = [
     "figure_table",
     "metrics_document",
     "report_markdown",
+    "tally_line",
     "write_report",
 ]
 
@@ -200,13 +201,12 @@ def _gap(difference: Difference) -> str:
     return f"{words}, {_number(difference.difference)} {interval}"
 
 
-def _tally_line(evaluation: Evaluation, resolution: str) -> str:
+def tally_line(significance: dict[str, Any]) -> str:
     """Return how many houses are significantly behind or ahead of the baselines."""
-    tally = evaluation.significance(resolution)
     return (
-        f"Significantly behind a baseline on {tally['behind_a_baseline']} of "
-        f"{tally['houses']} houses; ahead of every baseline significantly on "
-        f"{tally['ahead_of_every_baseline']} (F1 and MCC alike)."
+        f"Significantly behind a baseline on {significance['behind_a_baseline']} "
+        f"of {significance['houses']} houses; significantly ahead of every "
+        f"baseline on {significance['ahead_of_every_baseline']}."
     )
 
 
@@ -224,7 +224,7 @@ def _shortfall_lines(evaluation: Evaluation, resolution: str) -> list[str]:
                 lines.append(
                     f"- {figure.upper()} not above `{name}` on: {', '.join(gaps)}"
                 )
-    tally = _tally_line(evaluation, resolution)
+    tally = tally_line(evaluation.significance(resolution))
     if not lines:
         return [
             "The model's F1 and MCC are above every baseline's on every house.",

@@ -189,24 +189,47 @@ class Evaluation:
             out[name] = per_figure
         return out
 
+    def firmly_behind(self, resolution: str) -> dict[str, list[str]]:
+        """Return, per house, the baselines it is significantly behind, and on what.
+
+        A figure counts when its paired block bootstrap puts the whole
+        interval of the model-minus-baseline difference below 0; entries
+        read like "night_max (F1, MCC)".
+        """
+        out: dict[str, list[str]] = {}
+        for house in self.at(resolution):
+            for name, comparison in house.versus.items():
+                figures = [
+                    figure
+                    for figure, difference in (
+                        ("F1", comparison.f1),
+                        ("MCC", comparison.mcc),
+                    )
+                    if difference.verdict == "behind"
+                ]
+                if figures:
+                    out.setdefault(house.table.key, []).append(
+                        f"{name} ({', '.join(figures)})"
+                    )
+        return out
+
     def significance(self, resolution: str) -> dict[str, int]:
         """Return how many houses are significantly behind or ahead of baselines.
 
         A house is behind when any baseline's F1 or MCC interval lies below 0,
         and ahead of every baseline when all of them lie above 0.
         """
-        behind = ahead = 0
         houses = self.at(resolution)
+        ahead = 0
         for house in houses:
             verdicts = [
                 verdict
                 for comparison in house.versus.values()
                 for verdict in (comparison.f1.verdict, comparison.mcc.verdict)
             ]
-            behind += "behind" in verdicts
             ahead += bool(verdicts) and all(v == "ahead" for v in verdicts)
         return {
             "houses": len(houses),
-            "behind_a_baseline": behind,
+            "behind_a_baseline": len(self.firmly_behind(resolution)),
             "ahead_of_every_baseline": ahead,
         }

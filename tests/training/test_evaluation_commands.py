@@ -202,8 +202,8 @@ def test_evaluate_tells_each_gap_to_a_baseline_from_chance(
         assert tally["houses"] == len(houses)
         assert (
             f"Significantly behind a baseline on {tally['behind_a_baseline']} of "
-            f"{len(houses)} houses; ahead of every baseline significantly on "
-            f"{tally['ahead_of_every_baseline']}"
+            f"{len(houses)} houses; significantly ahead of every baseline on "
+            f"{tally['ahead_of_every_baseline']}."
         ) in markdown
     assert "paired block bootstrap" in markdown
 
