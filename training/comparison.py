@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from training.metrics import json_number
+
 if TYPE_CHECKING:
     from training.windows import WindowTable
 
@@ -57,9 +59,9 @@ class Difference:
     def as_dict(self) -> dict[str, float | str | None]:
         """Return the difference as JSON-ready values, NaN written as None."""
         return {
-            "difference": _json_number(self.difference),
-            "low": _json_number(self.low),
-            "high": _json_number(self.high),
+            "difference": json_number(self.difference),
+            "low": json_number(self.low),
+            "high": json_number(self.high),
             "verdict": self.verdict,
         }
 
@@ -74,11 +76,6 @@ class Comparison:
     def as_dict(self) -> dict[str, dict[str, float | str | None]]:
         """Return both figures' differences as JSON-ready values."""
         return {"f1": self.f1.as_dict(), "mcc": self.mcc.as_dict()}
-
-
-def _json_number(value: float) -> float | None:
-    """Return a float for JSON, NaN written as None."""
-    return None if math.isnan(value) else value
 
 
 def hour_blocks(table: WindowTable) -> np.ndarray:

@@ -13,9 +13,15 @@ __all__ = [
     "average_precision",
     "confusion",
     "detection_delays",
+    "json_number",
     "macro_average",
     "score_predictions",
 ]
+
+
+def json_number[T: (float, int)](value: T) -> T | None:
+    """Return a figure for JSON: NaN, which JSON cannot hold, written as None."""
+    return None if isinstance(value, float) and math.isnan(value) else value
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -83,10 +89,7 @@ class Scores:
 
     def as_dict(self) -> dict[str, float | int | None]:
         """Return the figures as JSON-ready values, NaN written as None."""
-        return {
-            key: None if isinstance(value, float) and math.isnan(value) else value
-            for key, value in asdict(self).items()
-        }
+        return {key: json_number(value) for key, value in asdict(self).items()}
 
 
 def confusion(labels: np.ndarray, predicted: np.ndarray) -> Confusion:

@@ -7,7 +7,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from training.comparison import Comparison, compare_detectors
-from training.metrics import macro_average
+from training.metrics import json_number, macro_average
 
 if TYPE_CHECKING:
     import numpy as np
@@ -21,11 +21,6 @@ __all__ = ["DetectorResult", "Evaluation", "HouseResult"]
 type Figures = dict[str, float | int | None]
 
 VERDICTS = ("ahead", "level", "behind", "undefined")
-
-
-def _json_number(value: float) -> float | None:
-    """Return a float for JSON, NaN written as None."""
-    return None if math.isnan(value) else value
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -43,10 +38,10 @@ class DetectorResult:
         if self.alerts is not None:
             values["alerts"] = self.alerts.alerts
             values["false_alerts"] = self.alerts.false_alerts
-            values["false_alerts_per_week"] = _json_number(
+            values["false_alerts_per_week"] = json_number(
                 self.alerts.false_alerts_per_week
             )
-            values["gap_alert_rate"] = _json_number(self.alerts.gap_alert_rate)
+            values["gap_alert_rate"] = json_number(self.alerts.gap_alert_rate)
         return values
 
 
@@ -99,7 +94,7 @@ class HouseResult:
             "days": round(table.days, 3),
             "scored_windows": int(table.scored.sum()),
             "active_windows": int((table.labels & table.scored).sum()),
-            "unexplained_load_share": _json_number(self.unexplained_share),
+            "unexplained_load_share": json_number(self.unexplained_share),
             "model": self.model.as_dict(),
             **(
                 {"model_runtime": self.runtime.as_dict()}
