@@ -99,6 +99,8 @@ CONTEXT_MINUTES: Final = 15
 OFFPEAK_ELAPSED_CAP_MIN: Final = 240
 INDEX_WINDOW_MIN: Final = 5
 NIGHT_CONTEXT_MINUTES: Final = 10
+# The context windows, in minutes, this one included.
+CONTEXT_WIDTHS: Final = (5, NIGHT_CONTEXT_MINUTES, CONTEXT_MINUTES)
 # The 10-minute mean, deviation and range.
 NIGHT_STATISTICS: Final = 3
 NIGHT_END_HOUR: Final = 5
@@ -116,6 +118,10 @@ STATE_VERSION: Final = 2
 READABLE_STATE_VERSIONS: Final = (1, 2)
 # Marks an empty ring slot; no real minute index comes near it.
 NO_MINUTE: Final = -(2**62)
+
+
+# Mean, range, 100-VA steps, 500-VA steps, std of means, count, range of means.
+type _Context = tuple[float, float, float, float, float, int, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,9 +350,7 @@ class FeatureStream:
         self._ctx_max[slot] = self._max
         self._ctx_steps100[slot] = self._up[1] + self._down[1]
         self._ctx_steps500[slot] = self._up[2] + self._down[2]
-        ctx5 = self._context(minute, 5)
-        ctx15 = self._context(minute, CONTEXT_MINUTES)
-        ctx10 = self._context(minute, NIGHT_CONTEXT_MINUTES)
+        ctx5, ctx10, ctx15 = self._contexts(minute)
         local = datetime.fromtimestamp(minute * MINUTE_S, self._zone)
         night = self._night_features(local, ctx10[0], ctx10[4], ctx10[6])
         if self._up[1] + self._down[1]:
@@ -413,12 +417,11 @@ class FeatureStream:
             self._baseload_ring[: self._baseload_count], BASELOAD_PERCENTILE
         )
 
-    def _context(
-        self, minute: int, width: int
-    ) -> tuple[float, float, float, float, float, int, float]:
-        """Return mean, range, 100-VA steps, 500-VA steps, std of means, count.
+    def _contexts(self, minute: int) -> list[_Context]:
+        """Return the context of the last 5, 10 and 15 minutes in one pass.
 
-        The last item is the range of the minute means (not of the samples).
+        Each is mean, range, 100-VA steps, 500-VA steps, std of means, count
+        and the range of the minute means (not of the samples).
         """
         total = 0.0
         total_sq = 0.0
@@ -429,33 +432,38 @@ class FeatureStream:
         steps100 = 0
         steps500 = 0
         count = 0
-        for back in range(width):
+        out: list[_Context] = []
+        for back in range(CONTEXT_MINUTES):
             wanted = minute - back
             slot = wanted % CONTEXT_MINUTES
-            if self._ctx_minute[slot] != wanted:
+            if self._ctx_minute[slot] == wanted:
+                m = self._ctx_mean[slot]
+                total += m
+                total_sq += m * m
+                low_mean = min(low_mean, m)
+                high_mean = max(high_mean, m)
+                low = min(low, self._ctx_min[slot])
+                high = max(high, self._ctx_max[slot])
+                steps100 += self._ctx_steps100[slot]
+                steps500 += self._ctx_steps500[slot]
+                count += 1
+            if back + 1 not in CONTEXT_WIDTHS:
                 continue
-            m = self._ctx_mean[slot]
-            total += m
-            total_sq += m * m
-            low_mean = min(low_mean, m)
-            high_mean = max(high_mean, m)
-            low = min(low, self._ctx_min[slot])
-            high = max(high, self._ctx_max[slot])
-            steps100 += self._ctx_steps100[slot]
-            steps500 += self._ctx_steps500[slot]
-            count += 1
-        # The current minute is always in the ring, so count >= 1.
-        mean = total / count
-        spread = math.sqrt(max(0.0, total_sq / count - mean * mean))
-        return (
-            mean,
-            high - low,
-            float(steps100),
-            float(steps500),
-            spread,
-            count,
-            high_mean - low_mean,
-        )
+            # The current minute is always in the ring, so count >= 1.
+            mean = total / count
+            spread = math.sqrt(max(0.0, total_sq / count - mean * mean))
+            out.append(
+                (
+                    mean,
+                    high - low,
+                    float(steps100),
+                    float(steps500),
+                    spread,
+                    count,
+                    high_mean - low_mean,
+                )
+            )
+        return out
 
     def _night_features(
         self, local: datetime, mean: float, spread: float, swing: float
