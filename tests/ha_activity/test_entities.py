@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+    from custom_components.linky_activity.hub import LinkyHub
+
     from .live_meter import Replay
 
 
@@ -48,6 +50,17 @@ def _registry_entries(
         for e in er.async_entries_for_config_entry(registry, entry.entry_id)
         if e.translation_key is not None
     }
+
+
+async def _after_quiet_start(
+    hass: HomeAssistant, replay: Replay
+) -> tuple[MockConfigEntry, LinkyHub, dict[str, str], float]:
+    """Start a meter, hold 20 quiet minutes; return entry, hub, entity ids, end."""
+    entry = meter_entry(replay.link.path)
+    hub = await replay.start(entry, START_S, QUIET_VA)
+    ids = {key: e.entity_id for key, e in _registry_entries(hass, entry).items()}
+    moment = await replay.hold(hub, START_S, 20, QUIET_VA)
+    return entry, hub, ids, moment
 
 
 async def test_meter_device_carries_every_activity_entity_with_its_kind(
@@ -94,11 +107,7 @@ async def test_real_morning_turns_activity_on_and_quiet_time_counts_from_its_end
     hass: HomeAssistant, replay: Replay
 ) -> None:
     await hass.config.async_set_time_zone("Europe/Paris")
-    entry = meter_entry(replay.link.path)
-    hub = await replay.start(entry, START_S, QUIET_VA)
-    ids = {key: e.entity_id for key, e in _registry_entries(hass, entry).items()}
-
-    moment = await replay.hold(hub, START_S, 20, QUIET_VA)
+    entry, hub, ids, moment = await _after_quiet_start(hass, replay)
     assert hass.states.get(ids["activity"]).state == STATE_OFF
     changes = async_capture_events(hass, EVENT_STATE_CHANGED)
     moment = await replay.burst(hub, moment)
@@ -121,10 +130,7 @@ async def test_real_morning_turns_activity_on_and_quiet_time_counts_from_its_end
 async def test_inactive_for_keeps_counting_each_minute_while_the_meter_is_silent(
     hass: HomeAssistant, replay: Replay
 ) -> None:
-    entry = meter_entry(replay.link.path)
-    hub = await replay.start(entry, START_S, QUIET_VA)
-    ids = {key: e.entity_id for key, e in _registry_entries(hass, entry).items()}
-    moment = await replay.hold(hub, START_S, 20, QUIET_VA)
+    _, hub, ids, moment = await _after_quiet_start(hass, replay)
     moment = await replay.burst(hub, moment)
     moment = await replay.hold(hub, moment, 15, QUIET_VA)
     before = int(hass.states.get(ids["inactive_for"]).state)
@@ -142,10 +148,7 @@ async def test_inactive_for_keeps_counting_each_minute_while_the_meter_is_silent
 async def test_alert_quiet_since_is_empty_while_active_and_fixed_while_quiet(
     hass: HomeAssistant, replay: Replay
 ) -> None:
-    entry = meter_entry(replay.link.path)
-    hub = await replay.start(entry, START_S, QUIET_VA)
-    ids = {key: e.entity_id for key, e in _registry_entries(hass, entry).items()}
-    moment = await replay.hold(hub, START_S, 20, QUIET_VA)
+    _, hub, ids, moment = await _after_quiet_start(hass, replay)
     changes = async_capture_events(hass, EVENT_STATE_CHANGED)
     moment = await replay.burst(hub, moment)
     moment = await replay.hold(hub, moment, 30, QUIET_VA)
