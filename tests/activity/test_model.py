@@ -135,6 +135,19 @@ def test_float32_splits_round_the_input_as_scikit_learn_does() -> None:
     assert float32_model.predict_proba(row[None, :])[0] == pytest.approx(0.55)
 
 
+@pytest.mark.filterwarnings("error")
+def test_float32_splits_send_values_past_float32_to_infinity_quietly() -> None:
+    document = _tree_document()
+    document["trees"]["split_precision"] = "float32"
+    model = model_from_dict(document)
+
+    # 1e300 has no float32: it compares as infinity, above every split, and
+    # neither path warns (a live warning would repeat in the log).
+    row = _vector(1e300, 1e300)
+    assert model.probability(row) == pytest.approx((0.9 + 0.2) / 2)
+    assert model.predict_proba(row[None, :])[0] == pytest.approx(0.55)
+
+
 def test_a_valid_file_loads_from_disk(tmp_path: Path) -> None:
     path = tmp_path / "model.json"
     path.write_text(json.dumps(_tree_document()), encoding="utf-8")

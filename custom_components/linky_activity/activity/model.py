@@ -146,8 +146,10 @@ class ActivityModel:
         forest = self._forest
         assert forest is not None
         if forest.float32_splits:
-            # Matches scikit-learn's trees, which compare float32 inputs.
-            x = x.astype(np.float32).astype(np.float64)
+            # Matches scikit-learn's trees, which compare float32 inputs; a
+            # value past float32's range becomes infinite there too.
+            with np.errstate(over="ignore"):
+                x = x.astype(np.float32).astype(np.float64)
         rows = np.arange(x.shape[0])[:, None]
         nodes = np.broadcast_to(forest.roots, (x.shape[0], forest.roots.size)).copy()
         for _ in range(forest.depth):
@@ -178,7 +180,8 @@ class ActivityModel:
         forest = self._forest
         assert forest is not None
         if forest.float32_splits:
-            values = np.asarray(values, dtype=np.float32).tolist()
+            with np.errstate(over="ignore"):
+                values = np.asarray(values, dtype=np.float32).tolist()
         feature = forest.feature_list
         threshold = forest.threshold_list
         left = forest.left_list
